@@ -1,0 +1,3 @@
+"""Archive and verify the social-media posts that news articles cite."""
+
+__version__ = "0.1.0"

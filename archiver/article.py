@@ -1,0 +1,107 @@
+"""The article record: canonical URL, title, site, language, published date."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin, urlsplit
+
+from .dates import parse_date
+from .posts import collapse
+
+_META_DATES = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.created", "dcterms.issued",
+    "parsely-pub-date", "sailthru.date", "citation_publication_date", "article.published",
+    "original-publish-date",
+)
+_DATELINE = re.compile(
+    r"^\s*(?:date[d]?|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?)\s*:?\s*"
+    r"(\d{4}-\d{2}-\d{2}|[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})",
+    re.I | re.M,
+)
+
+
+def _meta(doc) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in doc.iterfind(".//meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        value = (node.get("content") or "").strip()
+        if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _json_ld(doc) -> list[dict]:
+    items: list[dict] = []
+    for script in doc.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                items.append(item)
+                stack.extend(v for k, v in item.items() if k == "@graph")
+    return items
+
+
+def html_article(doc, base_url: str | None) -> dict:
+    """Metadata of a parsed HTML article; None where the page does not say."""
+    meta = _meta(doc)
+    ld = _json_ld(doc)
+    canonical = None
+    for link in doc.iterfind(".//link[@rel]"):
+        if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
+            canonical = urljoin(base_url or "", link.get("href").strip())
+            break
+    canonical = canonical or meta.get("og:url") or base_url
+    title_node = doc.find(".//title")
+    title = meta.get("og:title") or (title_node.text_content() if title_node is not None else None)
+    if not title:
+        h1 = doc.find(".//h1")
+        title = h1.text_content() if h1 is not None else None
+    site = meta.get("og:site_name") or meta.get("application-name")
+    if not site and canonical and urlsplit(canonical).hostname:
+        site = urlsplit(canonical).hostname.removeprefix("www.")
+    html = doc.getroottree().getroot()
+    language = (html.get("lang") or html.get("xml:lang") or meta.get("og:locale")
+                or meta.get("content-language") or meta.get("language"))
+    return {
+        "url": canonical,
+        "title": collapse(title),
+        "site": collapse(site),
+        "language": language.replace("_", "-") if language else None,
+        "published": _published(doc, meta, ld),
+    }
+
+
+def _published(doc, meta: dict[str, str], ld: list[dict]) -> str | None:
+    for key in _META_DATES:
+        if key in meta and parse_date(meta[key]):
+            return parse_date(meta[key])
+    for item in ld:
+        value = item.get("datePublished") or item.get("dateCreated")
+        if isinstance(value, str) and parse_date(value):
+            return parse_date(value)
+    for node in doc.xpath("//*[@itemprop='datePublished'] | //time[@pubdate] | //article//time[@datetime]"):
+        value = node.get("datetime") or node.get("content") or node.text_content()
+        if parse_date(value):
+            return parse_date(value)
+    return None
+
+
+def text_article(text: str, base_url: str | None) -> dict:
+    """Metadata of a plain-text article: a dateline near the top gives the date."""
+    dateline = _DATELINE.search(text[:2000])
+    return {
+        "url": base_url,
+        "title": None,
+        "site": urlsplit(base_url).hostname if base_url and "://" in base_url else None,
+        "language": None,
+        "published": parse_date(dateline.group(1)) if dateline else None,
+    }

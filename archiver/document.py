@@ -1,0 +1,74 @@
+"""Bytes to text: encoding detection, HTML-or-text sniffing, and the refusals
+(empty, binary, unreadable) that name what was wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+from bs4.dammit import EncodingDetector
+
+
+class InputError(ValueError):
+    """Input that cannot be read as an article; the message says why and what to do."""
+
+
+# Names that browsers read as windows-1252 whatever the label says.
+_WHATWG_ALIASES = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252",
+                   "latin1": "windows-1252", "ascii": "windows-1252",
+                   "us-ascii": "windows-1252"}
+_HTML_SNIFF = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|article|div|p|blockquote|a\s|span|br|"
+    r"section|main|iframe|script|figure|h[1-6])[\s>/]",
+    re.I,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+@dataclass
+class Document:
+    """An article's text, decoded, with how it was decoded."""
+
+    text: str
+    encoding: str
+    is_html: bool
+
+
+def decode(data: bytes, declared_charset: str | None = None,
+           content_type: str | None = None) -> Document:
+    """Decode article bytes: BOM, then HTTP charset, then meta charset, then UTF-8,
+    then detection. Raises InputError for empty, binary or unreadable input."""
+    if not data.strip():
+        raise InputError("empty input: nothing to extract; check that the file was saved completely")
+    body, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
+    if not bom_encoding and b"\x00" in data[:8192]:
+        raise InputError("binary data, not an article: pass an HTML or plain-text file")
+    meta = EncodingDetector.find_declared_encoding(body[:4096], is_html=True)
+    text = encoding = None
+    for candidate in (bom_encoding, declared_charset, meta, "utf-8"):
+        if not candidate:
+            continue
+        candidate = _WHATWG_ALIASES.get(candidate.lower(), candidate)
+        try:
+            text, encoding = body.decode(candidate), candidate
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if text is None:
+        best = charset_normalizer.from_bytes(body).best()
+        if best is None:
+            raise InputError("unreadable bytes: no text encoding fits; pass an HTML or plain-text file")
+        text, encoding = str(best), best.encoding
+    if len(_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 50):
+        raise InputError("unreadable bytes: this looks like binary data, not an article")
+    return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type))
+
+
+def looks_like_html(text: str, content_type: str | None = None) -> bool:
+    """HTML by its media type, else by a known tag near the start."""
+    if content_type and "html" in content_type.lower():
+        return True
+    if content_type and content_type.lower().startswith("text/plain"):
+        return False
+    return bool(_HTML_SNIFF.search(text[:65536]))

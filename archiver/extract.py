@@ -1,0 +1,58 @@
+"""Extraction: article bytes or text in, the cited posts and article record out.
+
+Pure functions: no network, no database, no clock.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+from .article import html_article, text_article
+from .document import Document, decode
+from .html_posts import html_posts
+from .plaintext import split_paragraphs, text_posts
+from .posts import Post
+
+_PRIVATE_CHARS = str.maketrans("", "", "\x00")
+
+
+def parse_html(text: str):
+    """An lxml tree of an HTML page, however broken the markup."""
+    parser = lxml.html.HTMLParser(recover=True, remove_comments=True, collect_ids=False)
+    try:
+        root = lxml.html.document_fromstring(text.translate(_PRIVATE_CHARS), parser=parser)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring("<html><body></body></html>")
+    return root
+
+
+def extract_document(document: Document, base_url: str | None = None) -> dict:
+    """The article record of a decoded document, with its posts under `posts`."""
+    if document.is_html:
+        doc = parse_html(document.text)
+        article = html_article(doc, base_url)
+        posts = html_posts(doc)
+    else:
+        article = text_article(document.text, base_url)
+        posts = text_posts(split_paragraphs(document.text))
+        for position, post in enumerate(posts, start=1):
+            post.position = position
+    article["posts"] = posts
+    return article
+
+
+def extract(data: bytes | str, base_url: str | None = None,
+            charset: str | None = None, content_type: str | None = None) -> dict:
+    """Article record and posts from bytes (decoded as a browser would) or text."""
+    if isinstance(data, str):
+        from .document import looks_like_html
+        document = Document(data, "utf-8", looks_like_html(data, content_type))
+    else:
+        document = decode(data, charset, content_type)
+    return extract_document(document, base_url)
+
+
+def extract_posts(data: bytes | str, base_url: str | None = None, **options) -> list[Post]:
+    """The posts an article cites, in article order, each once."""
+    return extract(data, base_url, **options)["posts"]

@@ -1,0 +1,154 @@
+"""HTTP for the archiver: one session, a guard against internal addresses,
+redirects checked hop by hop, timeouts and a size cap.
+
+Proxy and CA-bundle settings come from the environment (`HTTPS_PROXY`,
+`NO_PROXY`, `REQUESTS_CA_BUNDLE`) because requests honours them by default.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from . import __version__
+
+USER_AGENT = f"post-archiver/{__version__} (+https://github.com/post-archiver; evidence archiving)"
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 10
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched; the message is for the person running the job."""
+
+
+@dataclass
+class FetchPolicy:
+    """What the fetcher may do. Private addresses are refused unless allowed here."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0
+    allowed_networks: list[str] = field(default_factory=list)
+
+    def allows(self, address: ipaddress._BaseAddress) -> bool:
+        return any(address in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
+
+
+@dataclass
+class Response:
+    """A fetched page: the bytes exactly as received, and how they came."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    redirects: list[str]
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("Content-Type")
+
+    @property
+    def charset(self) -> str | None:
+        return requests.utils.get_encoding_from_headers({"content-type": self.content_type or ""}) \
+            if self.content_type and "charset=" in self.content_type.lower() else None
+
+
+def make_session(user_agent: str = USER_AGENT) -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent
+    return session
+
+
+def check_url(url: str, policy: FetchPolicy) -> None:
+    """Refuse non-http(s) URLs and hosts that resolve to internal addresses."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError(f"refused: only http and https URLs are fetched, not {parts.scheme or 'a bare path'!r}")
+    host = parts.hostname
+    if not host:
+        raise FetchError("refused: the URL has no host name")
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                   type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise FetchError(f"cannot resolve host {host!r} ({error.strerror}); check the URL and the network")
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if _internal(address) and not policy.allows(address):
+            raise FetchError(
+                f"refused: {host} resolves to the internal address {address}; "
+                "allow it with --allow-network or allowed_networks in the config if this is intended")
+
+
+def _internal(address) -> bool:
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+            or address.is_multicast or address.is_unspecified or not address.is_global)
+
+
+def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None,
+          headers: dict[str, str] | None = None) -> Response:
+    """GET a URL within the policy. Raises FetchError with a readable reason."""
+    policy = policy or FetchPolicy()
+    redirects: list[str] = []
+    current = url
+    deadline = time.monotonic() + policy.total_timeout
+    while True:
+        check_url(current, policy)
+        try:
+            reply = session.get(current, headers=headers, stream=True, allow_redirects=False,
+                                timeout=(policy.connect_timeout, policy.read_timeout))
+        except requests.exceptions.Timeout:
+            raise FetchError(f"timed out after {policy.read_timeout:g} s; the site is slow or down, try again later")
+        except requests.exceptions.SSLError as error:
+            raise FetchError(f"TLS error ({error.__class__.__name__}); set REQUESTS_CA_BUNDLE if a proxy re-signs traffic")
+        except requests.exceptions.ConnectionError as error:
+            raise FetchError(f"cannot connect ({_reason(error)}); check the URL and the network")
+        except requests.exceptions.RequestException as error:
+            raise FetchError(f"request failed: {_reason(error)}")
+        if reply.is_redirect and reply.headers.get("Location"):
+            reply.close()
+            current = urljoin(current, reply.headers["Location"])
+            redirects.append(current)
+            if len(redirects) > MAX_REDIRECTS or redirects.count(current) > 1:
+                raise FetchError(f"redirect loop or too many redirects ({len(redirects)}), last to {current}")
+            continue
+        body = _read_capped(reply, policy, deadline)
+        return Response(url=url, final_url=current, status=reply.status_code,
+                        headers=dict(reply.headers), body=body, redirects=redirects)
+
+
+def _read_capped(reply: requests.Response, policy: FetchPolicy, deadline: float) -> bytes:
+    declared = reply.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > policy.max_bytes:
+        reply.close()
+        raise FetchError(f"too large: {int(declared):,} bytes, over the cap of {policy.max_bytes:,}")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in reply.iter_content(65536):
+            size += len(chunk)
+            if size > policy.max_bytes:
+                raise FetchError(f"too large: over the cap of {policy.max_bytes:,} bytes")
+            if time.monotonic() > deadline:
+                raise FetchError(f"too slow: not finished within {policy.total_timeout:g} s")
+            chunks.append(chunk)
+    except requests.exceptions.RequestException as error:
+        raise FetchError(f"connection broke while reading ({_reason(error)}); try again later")
+    finally:
+        reply.close()
+    return b"".join(chunks)
+
+
+def _reason(error: Exception) -> str:
+    text = str(error.args[0] if error.args else error)
+    return text.split("(Caused by")[-1].strip(" ()")[:200] or error.__class__.__name__

@@ -1,0 +1,288 @@
+"""Find the posts an HTML article cites.
+
+Three passes over the article body, each an XPath the C library evaluates,
+so the Python work grows with the number of candidates, not with page size:
+
+1. embeds each platform recognises (blockquotes, iframes, placeholders);
+2. copy-pasted embeds (`— Name (@handle) date`) in the remaining text;
+3. post URLs in links, iframe sources, data attributes and running text.
+
+What an embed or a copy-pasted post contains is part of that post and is not
+looked at again. Sidebars, footers, share bars and timelines are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from . import platforms
+from .plaintext import attributions, make_post, trim_context
+from .platforms._html import BLOCK_TAGS, text_lines
+from .posts import Post
+
+# Class/id words that mark page furniture rather than the article.
+_FURNITURE_CLASS = frozenset({
+    "sidebar", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu",
+    "share", "sharing", "sharebar", "shares", "sharedaddy", "social", "related", "recommended",
+    "recirc", "comments", "comment", "newsletter", "subscribe", "follow", "promo",
+    "advert", "advertisement", "ads", "ad", "breadcrumb", "breadcrumbs", "masthead",
+    "timeline", "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
+    "byline", "author", "bio", "signup",
+})
+_FURNITURE_ID = frozenset({"sidebar", "footer", "comments", "nav", "navigation", "menu",
+                           "related", "secondary", "colophon", "masthead"})
+# Words that mark an embed even inside a wrapper whose other words look like furniture.
+_EMBED_WORDS = frozenset({"tweet", "embed", "embedded", "oembed", "instagram", "tiktok",
+                          "telegram", "bluesky", "mastodon", "youtube", "quote"})
+_FURNITURE_TAGS = frozenset({"nav", "aside", "footer"})
+_FURNITURE_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner"})
+_WORD = re.compile(r"[a-z]+")
+_NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::template or ancestor::textarea)"
+
+
+def _hint_test(expr: str) -> str:
+    variants = set()
+    for hint in platforms.HINTS:
+        variants.update({hint, hint.capitalize(), hint.upper()})
+    return " or ".join(f"contains({expr}, '{v}')" for v in sorted(variants))
+
+
+_EMBED_QUERIES = tuple((p, etree.XPath(p.EMBEDS)) for p in platforms.PLATFORMS if p.EMBEDS)
+_ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
+_LINKS_XPATH = etree.XPath(
+    f".//*[@href or @src or @cite][{_hint_test('@href')} or {_hint_test('@src')} or {_hint_test('@cite')}]"
+    f" | .//*[@*[starts-with(name(), 'data-')][{_hint_test('.')}]]"
+    f" | .//text()[{_hint_test('.')}][{_NOT_CODE}]"
+)
+_LINK_ATTRIBUTES = ("href", "src", "cite")
+
+
+class _Scan:
+    """State of one article's scan: what is taken, what is furniture."""
+
+    def __init__(self, root):
+        self.root = root
+        self.taken: set = set()        # elements whose contents belong to a post
+        self.post_blocks: set = set()  # blocks that are post text, not prose
+        self.furniture: dict = {}
+        self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
+
+    def is_taken(self, element) -> bool:
+        while element is not None:
+            if element in self.taken:
+                return True
+            if element is self.root:
+                return False
+            element = element.getparent()
+        return False
+
+    def is_furniture(self, element) -> bool:
+        chain = []
+        verdict = False
+        while element is not None and element is not self.root:
+            if element in self.furniture:
+                verdict = self.furniture[element]
+                break
+            chain.append(element)
+            if _looks_like_furniture(element):
+                verdict = True
+                break
+            element = element.getparent()
+        for node in chain:
+            self.furniture[node] = verdict
+        return verdict
+
+    def skip(self, element) -> bool:
+        return self.is_taken(element) or self.is_furniture(element)
+
+    def add(self, post: Post, anchor, kind: str) -> None:
+        self.found.append((post, anchor, kind))
+
+
+def _looks_like_furniture(element) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _FURNITURE_TAGS or element.get("role") in _FURNITURE_ROLES:
+        return True
+    words = set(_WORD.findall((element.get("class") or "").lower()))
+    if words & _EMBED_WORDS:
+        return False
+    if words & _FURNITURE_CLASS:
+        return True
+    id_words = set(_WORD.findall((element.get("id") or "").lower()))
+    return bool(id_words & _FURNITURE_ID) and not id_words & _EMBED_WORDS
+
+
+def article_root(doc):
+    """The element that holds the article: the largest <article>, else <main>,
+    else an articleBody, else <body>. Live blogs (sibling <article>s) give their parent."""
+    articles = [a for a in doc.iter("article") if a.xpath("not(ancestor::article)")]
+    sized = sorted(((_prose_size(a), a) for a in articles), key=lambda pair: -pair[0])
+    sized = [(size, a) for size, a in sized if size >= 200]
+    if len(sized) > 1 and sized[1][1].getparent() is sized[0][1].getparent():
+        return sized[0][1].getparent()
+    if sized:
+        return sized[0][1]
+    for query in ("//main", "//*[@role='main']", "//*[@itemprop='articleBody']"):
+        found = doc.xpath(query)
+        if found:
+            return found[0]
+    body = doc.find(".//body")
+    return body if body is not None else doc
+
+
+def _prose_size(element) -> int:
+    return sum(len(t) for t in element.xpath(".//p//text()"))
+
+
+def html_posts(doc) -> list[Post]:
+    """The posts cited in a parsed HTML document, in article order, once each."""
+    root = article_root(doc)
+    scan = _Scan(root)
+    _find_embeds(scan)
+    _find_attributions(scan)
+    _find_links(scan)
+    return _finish(scan)
+
+
+def _find_embeds(scan: _Scan) -> None:
+    for platform, query in _EMBED_QUERIES:
+        for element in query(scan.root):
+            if scan.skip(element):
+                continue
+            post = platform.parse_embed(element)
+            if post:
+                scan.taken.add(element)
+                scan.add(post, element, "embed")
+
+
+def _find_attributions(scan: _Scan) -> None:
+    seen_blocks = set()
+    for text in _ATTRIBUTION_XPATH(scan.root):
+        block = _block_of(text.getparent())
+        if block in seen_blocks or scan.skip(block):
+            continue
+        seen_blocks.add(block)
+        lines = text_lines(block)
+        for attribution in attributions(lines):
+            body = attribution.text_before
+            if not body.strip():
+                previous = _previous_block(block, scan)
+                if previous is not None:
+                    body = text_lines(previous)
+                    scan.post_blocks.add(previous)
+                    scan.taken.add(previous)
+            post = make_post(attribution, body)
+            _link_status(post, block, scan)
+            scan.add(post, block, "attribution")
+        scan.post_blocks.add(block)
+        scan.taken.add(block)
+
+
+def _link_status(post: Post, block, scan: _Scan) -> None:
+    """A copy-pasted embed whose date is still a link to the status: take its id."""
+    for link in block.iterfind(".//a[@href]"):
+        ref = platforms.match_url(link.get("href"))
+        if ref and ref.platform == post.platform:
+            post.post_id, post.url = ref.post_id, ref.url
+            return
+
+
+def _find_links(scan: _Scan) -> None:
+    for node in _LINKS_XPATH(scan.root):
+        if isinstance(node, str):
+            element = node.getparent()
+            if node.is_tail:
+                element = element.getparent()
+            if element is None or scan.skip(element):
+                continue
+            refs = platforms.refs_in_text(node)
+        else:
+            element = node
+            if scan.skip(element):
+                continue
+            values = [element.get(name) for name in _LINK_ATTRIBUTES]
+            values += [v for k, v in element.attrib.items() if k.startswith("data-")]
+            refs = [ref for ref in map(platforms.match_url, values) if ref]
+        for ref in refs:
+            scan.add(Post.from_ref(ref), element, "link")
+
+
+def _finish(scan: _Scan) -> list[Post]:
+    order = sorted(scan.found, key=lambda item: _document_position(item[1]))
+    posts: dict[tuple, Post] = {}
+    for post, anchor, kind in order:
+        post.context = _context(anchor, kind, scan)
+        if post.key in posts:
+            posts[post.key].absorb(post)
+        else:
+            posts[post.key] = post
+    result = list(posts.values())
+    for position, post in enumerate(result, start=1):
+        post.position = position
+    return result
+
+
+def _document_position(element) -> float:
+    return element.xpath("count(preceding::*) + count(ancestor::*)")
+
+
+def _block_of(element):
+    while element is not None:
+        if element.tag in BLOCK_TAGS:
+            return element
+        element = element.getparent()
+    return element
+
+
+def _previous_block(element, scan: _Scan):
+    """The nearest block with text before `element`, skipping posts and embeds."""
+    node = element
+    steps = 0
+    while node is not None and node is not scan.root and steps < 50:
+        for sibling in node.itersiblings(preceding=True):
+            steps += 1
+            if not isinstance(sibling.tag, str) or scan.is_taken(sibling):
+                continue
+            if sibling.tag in ("script", "style", "template", "br", "hr"):
+                continue
+            if _contains_taken(sibling, scan):
+                continue
+            inner = sibling.xpath(".//p[normalize-space()]")
+            candidate = inner[-1] if inner else sibling
+            if candidate.text_content().strip():
+                return candidate
+        node = node.getparent()
+    return None
+
+
+def _next_block(element, scan: _Scan):
+    node = element
+    while node is not None and node is not scan.root:
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str) or scan.is_taken(sibling) or _contains_taken(sibling, scan):
+                continue
+            inner = sibling.xpath(".//p[normalize-space()]")
+            candidate = inner[0] if inner else sibling
+            if candidate.tag not in ("script", "style") and candidate.text_content().strip():
+                return candidate
+        node = node.getparent()
+    return None
+
+
+def _contains_taken(element, scan: _Scan) -> bool:
+    return any(node in scan.taken for node in element.iter())
+
+
+def _context(anchor, kind: str, scan: _Scan) -> str | None:
+    """The article paragraph around a post: for a link, the block it sits in;
+    for an embed, the nearest paragraph before it (else after it)."""
+    if kind == "link":
+        block = _block_of(anchor)
+        if block is not None and block is not scan.root and block not in scan.post_blocks:
+            return trim_context(text_lines(block))
+    block = _previous_block(anchor, scan)
+    if block is None:
+        block = _next_block(anchor, scan)
+    return trim_context(text_lines(block)) if block is not None else None

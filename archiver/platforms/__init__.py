@@ -1,0 +1,67 @@
+"""Platforms are plugins of the extractor: one module each, same small interface.
+
+A platform module defines:
+
+- ``NAME``: the platform's name in output (``"twitter"``).
+- ``HINTS``: lowercase substrings one of which every post URL of the platform
+  contains; the HTML extractor only looks closer at links that have one.
+- ``EMBEDS``: an XPath (relative, ``.//...``) selecting the platform's embed
+  elements, or ``""`` when its embeds are plain iframes or links.
+- ``match_url(url) -> PostRef | None``: the post a URL names, or None for
+  anything else (profiles, share and intent links, hashtags, searches).
+- ``parse_embed(element) -> Post | None``: the post an embed element shows.
+
+Adding a platform means adding one module to this package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from types import ModuleType
+
+from ..posts import PostRef
+
+_URLISH = re.compile(
+    r"(?<![\w@.-])(?:https?://|at://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/[^\s<>\"'\u201d\u2019)\]]+"
+    r"|at://[^\s<>\"']+",
+    re.I,
+)
+_TRAILING = ".,;:!?\u2026"
+
+
+def _load() -> tuple[ModuleType, ...]:
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+    return tuple(modules)
+
+
+PLATFORMS: tuple[ModuleType, ...] = _load()
+HINTS: tuple[str, ...] = tuple(sorted({h for p in PLATFORMS for h in p.HINTS}))
+
+
+def match_url(url: str | None) -> PostRef | None:
+    """The post a URL names on any known platform, or None."""
+    if not url:
+        return None
+    url = url.strip()
+    lowered = url.lower()
+    for platform in PLATFORMS:
+        if any(hint in lowered for hint in platform.HINTS):
+            ref = platform.match_url(url)
+            if ref:
+                return ref
+    return None
+
+
+def refs_in_text(text: str) -> list[PostRef]:
+    """Posts named by URLs written out in running text, in order."""
+    refs = []
+    for match in _URLISH.finditer(text):
+        ref = match_url(match.group(0).rstrip(_TRAILING))
+        if ref:
+            refs.append(ref)
+    return refs

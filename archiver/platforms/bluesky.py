@@ -1,0 +1,52 @@
+"""Bluesky: `blockquote.bluesky-embed` and `bsky.app/profile/ACTOR/post/KEY` links."""
+
+from __future__ import annotations
+
+import re
+
+from ..dates import parse_date
+from ..posts import Post, PostRef, collapse, media_links, post_text
+from ._html import lang_of, text_lines
+
+NAME = "bluesky"
+HINTS = ("bsky.app/", "at://")
+EMBEDS = ".//blockquote[contains(@class, 'bluesky-embed')]"
+
+_WEB = re.compile(
+    r"^(?:https?://)?(?:www\.)?bsky\.app/profile/(?P<actor>[A-Za-z0-9.:_-]{3,253})/post/(?P<key>[a-z0-9]{6,20})",
+    re.I,
+)
+_AT = re.compile(r"^at://(?P<actor>[A-Za-z0-9.:_-]{3,253})/app\.bsky\.feed\.post/(?P<key>[a-z0-9]{6,20})", re.I)
+_AUTHOR = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>[A-Za-z0-9.:_-]+)\)")
+
+
+def _ref(actor: str, key: str) -> PostRef:
+    handle = None if actor.startswith("did:") else actor
+    return PostRef(NAME, f"{actor}/{key}", f"https://bsky.app/profile/{actor}/post/{key}", handle)
+
+
+def match_url(url: str) -> PostRef | None:
+    match = _WEB.match(url) or _AT.match(url)
+    return _ref(match.group("actor"), match.group("key")) if match else None
+
+
+def parse_embed(element) -> Post | None:
+    ref = None
+    links = [a for a in element.iterfind(".//a[@href]") if _WEB.match(a.get("href", ""))]
+    if links:
+        ref = match_url(links[-1].get("href"))
+    ref = ref or match_url(element.get("data-bluesky-uri") or "")
+    if not ref:
+        return None
+    post = Post.from_ref(ref)
+    paragraphs = element.findall(".//p")
+    post.text = post_text(" ".join(text_lines(p) for p in paragraphs)) if paragraphs else None
+    post.media = media_links(post.text)
+    author = _AUTHOR.search(text_lines(element))
+    if author:
+        post.author_name = collapse(author.group("name"))
+        post.handle = post.handle or author.group("handle")
+    if links:
+        post.date_text = collapse(links[-1].text_content())
+        post.date = parse_date(post.date_text, lang_of(element))
+    return post

@@ -1,0 +1,54 @@
+"""Facebook: `fb-post`/`fb-video` placeholders, plugin iframes, post/video/photo links."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from ..posts import Post, PostRef
+
+NAME = "facebook"
+HINTS = ("facebook.com/", "fb.watch/", "fb.com/")
+EMBEDS = ""
+
+_HOST = r"^(?:https?:)?(?://)?(?:(?:www|m|web|mbasic)\.)?(?:facebook|fb)\.com/"
+_PATH_POST = re.compile(
+    _HOST + r"(?:(?P<page>[A-Za-z0-9.\-]{1,80})/(?:posts|videos|photos(?:/[A-Za-z0-9.]+)?)"
+    r"|groups/(?P<group>[A-Za-z0-9.\-]+)/(?:posts|permalink)|reel|share/[pvr])"
+    r"/(?:[^/?#\s]*/)?(?P<id>pfbid[A-Za-z0-9]+|[0-9]{5,25})(?![A-Za-z0-9])",
+    re.I,
+)
+_SHARE = re.compile(_HOST + r"share/[pvr]/(?P<id>[A-Za-z0-9]{6,40})", re.I)
+_QUERY_POST = re.compile(_HOST + r"(?:permalink\.php|story\.php|photo\.php|photo/?|watch/?)(?:\?|$)", re.I)
+_PLUGIN = re.compile(_HOST + r"plugins/(?:post|video)\.php\?", re.I)
+_FB_WATCH = re.compile(r"^(?:https?://)?fb\.watch/(?P<id>[A-Za-z0-9_-]{4,20})", re.I)
+
+
+def _ref(post_id: str, owner: str | None, url: str) -> PostRef:
+    return PostRef(NAME, post_id, url, owner)
+
+
+def match_url(url: str) -> PostRef | None:
+    if _PLUGIN.match(url):
+        target = parse_qs(urlsplit(url).query).get("href", [""])[0]
+        return match_url(target) if target and not _PLUGIN.match(target) else None
+    match = _PATH_POST.match(url) or _SHARE.match(url)
+    if match:
+        groups = match.groupdict()
+        owner = groups.get("page") or groups.get("group")
+        clean = urlsplit(url if "//" in url else "https://" + url.lstrip("/"))
+        return _ref(match.group("id"), owner, f"https://www.facebook.com{clean.path}".rstrip("/"))
+    if _QUERY_POST.match(url):
+        query = parse_qs(urlsplit(url if "//" in url else "https://" + url).query)
+        post_id = (query.get("story_fbid") or query.get("fbid") or query.get("v") or [None])[0]
+        if post_id and re.fullmatch(r"pfbid[A-Za-z0-9]+|[0-9]{5,25}", post_id):
+            owner = (query.get("id") or [None])[0]
+            return _ref(post_id, owner, url.split("#")[0])
+    match = _FB_WATCH.match(url)
+    if match:
+        return _ref(match.group("id"), None, f"https://fb.watch/{match.group('id')}/")
+    return None
+
+
+def parse_embed(element) -> Post | None:
+    return None

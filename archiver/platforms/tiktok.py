@@ -1,0 +1,46 @@
+"""TikTok: `blockquote.tiktok-embed` and `/@user/video/ID` links."""
+
+from __future__ import annotations
+
+import re
+
+from ..posts import Post, PostRef, collapse, post_text
+
+NAME = "tiktok"
+HINTS = ("tiktok.com/",)
+EMBEDS = ".//blockquote[contains(@class, 'tiktok-embed')]"
+
+_VIDEO = re.compile(
+    r"^(?:https?:)?(?://)?(?:(?:www|m)\.)?tiktok\.com/"
+    r"(?:@(?P<handle>[A-Za-z0-9_.]{1,30})/(?:video|photo)/|embed/(?:v2/)?|v/)(?P<id>[0-9]{8,25})",
+    re.I,
+)
+
+
+def _ref(video_id: str, handle: str | None) -> PostRef:
+    url = (f"https://www.tiktok.com/@{handle}/video/{video_id}" if handle
+           else f"https://www.tiktok.com/embed/v2/{video_id}")
+    return PostRef(NAME, video_id, url, handle)
+
+
+def match_url(url: str) -> PostRef | None:
+    match = _VIDEO.match(url)
+    return _ref(match.group("id"), match.group("handle")) if match else None
+
+
+def parse_embed(element) -> Post | None:
+    ref = match_url(element.get("cite") or "")
+    video_id = (element.get("data-video-id") or "").strip()
+    if not ref and video_id.isdigit():
+        ref = _ref(video_id, None)
+    if not ref:
+        return None
+    post = Post.from_ref(ref)
+    section = element.find(".//section")
+    if section is not None:
+        author = section.find(".//a[@title]")
+        if author is not None and (author.get("title") or "").startswith("@"):
+            post.handle = post.handle or author.get("title")[1:]
+        parts = [collapse(node) for node in section.xpath("./text() | ./a[not(@title)]//text() | ./p//text()")]
+        post.text = post_text(" ".join(p for p in parts if p))
+    return post
