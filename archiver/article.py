@@ -22,9 +22,14 @@ _DATELINE = re.compile(
 )
 
 
-def _meta(doc) -> dict[str, str]:
+def _head(doc):
+    head = doc.find("head")
+    return head if head is not None else doc
+
+
+def _meta(head) -> dict[str, str]:
     found: dict[str, str] = {}
-    for node in doc.iterfind(".//meta"):
+    for node in head.iterfind(".//meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         value = (node.get("content") or "").strip()
         if key and value and key not in found:
@@ -52,15 +57,15 @@ def _json_ld(doc) -> list[dict]:
 
 def html_article(doc, base_url: str | None) -> dict:
     """Metadata of a parsed HTML article; None where the page does not say."""
-    meta = _meta(doc)
-    ld = _json_ld(doc)
+    head = _head(doc)
+    meta = _meta(head)
     canonical = None
-    for link in doc.iterfind(".//link[@rel]"):
+    for link in head.iterfind(".//link[@rel]"):
         if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
             canonical = urljoin(base_url or "", link.get("href").strip())
             break
     canonical = canonical or meta.get("og:url") or base_url
-    title_node = doc.find(".//title")
+    title_node = head.find(".//title")
     title = meta.get("og:title") or (title_node.text_content() if title_node is not None else None)
     if not title:
         h1 = doc.find(".//h1")
@@ -76,15 +81,15 @@ def html_article(doc, base_url: str | None) -> dict:
         "title": collapse(title),
         "site": collapse(site),
         "language": language.replace("_", "-") if language else None,
-        "published": _published(doc, meta, ld),
+        "published": _published(doc, meta),
     }
 
 
-def _published(doc, meta: dict[str, str], ld: list[dict]) -> str | None:
+def _published(doc, meta: dict[str, str]) -> str | None:
     for key in _META_DATES:
         if key in meta and parse_date(meta[key]):
             return parse_date(meta[key])
-    for item in ld:
+    for item in _json_ld(doc):
         value = item.get("datePublished") or item.get("dateCreated")
         if isinstance(value, str) and parse_date(value):
             return parse_date(value)

@@ -24,6 +24,7 @@ _HTML_SNIFF = re.compile(
     re.I,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b <= 8 or b == 11 or 14 <= b <= 31))
 
 
 @dataclass
@@ -33,13 +34,20 @@ class Document:
     text: str
     encoding: str
     is_html: bool
+    raw: bytes | None = None
+
+    def ascii_markup(self) -> tuple[bytes, str]:
+        """The markup as bytes in which ASCII characters are single ASCII bytes."""
+        if self.raw is not None and not self.encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+            return self.raw, self.encoding
+        return self.text.encode("utf-8"), "utf-8"
 
 
 def decode(data: bytes, declared_charset: str | None = None,
            content_type: str | None = None) -> Document:
     """Decode article bytes: BOM, then HTTP charset, then meta charset, then UTF-8,
     then detection. Raises InputError for empty, binary or unreadable input."""
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError("empty input: nothing to extract; check that the file was saved completely")
     body, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
     if not bom_encoding and b"\x00" in data[:8192]:
@@ -60,9 +68,16 @@ def decode(data: bytes, declared_charset: str | None = None,
         if best is None:
             raise InputError("unreadable bytes: no text encoding fits; pass an HTML or plain-text file")
         text, encoding = str(best), best.encoding
-    if len(_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 50):
+    if _control_chars(body, encoding, text) > max(8, min(len(text), 65536) // 50):
         raise InputError("unreadable bytes: this looks like binary data, not an article")
-    return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type))
+    return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type), raw=body)
+
+
+def _control_chars(body: bytes, encoding: str, text: str) -> int:
+    """How many control characters (and U+FFFD) the first 64 KiB hold."""
+    if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        return len(_CONTROL.findall(text[:65536]))
+    return len(body[:65536].translate(None, _NOT_CONTROL_BYTES)) + text.count("\ufffd", 0, 65536)
 
 
 def looks_like_html(text: str, content_type: str | None = None) -> bool:

@@ -5,6 +5,8 @@ Pure functions: no network, no database, no clock.
 
 from __future__ import annotations
 
+import threading
+
 import lxml.html
 from lxml import etree
 
@@ -14,14 +16,18 @@ from .html_posts import html_posts
 from .plaintext import split_paragraphs, text_posts
 from .posts import Post
 
-_PRIVATE_CHARS = str.maketrans("", "", "\x00")
+_PARSERS = threading.local()
 
 
 def parse_html(text: str):
     """An lxml tree of an HTML page, however broken the markup."""
-    parser = lxml.html.HTMLParser(recover=True, remove_comments=True, collect_ids=False)
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.html.HTMLParser(recover=True, remove_comments=True, collect_ids=False)
     try:
-        root = lxml.html.document_fromstring(text.translate(_PRIVATE_CHARS), parser=parser)
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         root = lxml.html.document_fromstring("<html><body></body></html>")
     return root
@@ -32,7 +38,7 @@ def extract_document(document: Document, base_url: str | None = None) -> dict:
     if document.is_html:
         doc = parse_html(document.text)
         article = html_article(doc, base_url)
-        posts = html_posts(doc)
+        posts = html_posts(doc, *document.ascii_markup())
     else:
         article = text_article(document.text, base_url)
         posts = text_posts(split_paragraphs(document.text))

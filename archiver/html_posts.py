@@ -13,8 +13,11 @@ looked at again. Sidebars, footers, share bars and timelines are skipped.
 
 from __future__ import annotations
 
+import html
 import re
+from collections import Counter
 
+import ahocorasick_rs
 from lxml import etree
 
 from . import platforms
@@ -36,27 +39,26 @@ _FURNITURE_ID = frozenset({"sidebar", "footer", "comments", "nav", "navigation",
 # Words that mark an embed even inside a wrapper whose other words look like furniture.
 _EMBED_WORDS = frozenset({"tweet", "embed", "embedded", "oembed", "instagram", "tiktok",
                           "telegram", "bluesky", "mastodon", "youtube", "quote"})
-_FURNITURE_TAGS = frozenset({"nav", "aside", "footer"})
+_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "template"})
 _FURNITURE_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner"})
 _WORD = re.compile(r"[a-z]+")
 _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::template or ancestor::textarea)"
 
 
-def _hint_test(expr: str) -> str:
-    variants = set()
-    for hint in platforms.HINTS:
-        variants.update({hint, hint.capitalize(), hint.upper()})
-    return " or ".join(f"contains({expr}, '{v}')" for v in sorted(variants))
-
-
-_EMBED_QUERIES = tuple((p, etree.XPath(p.EMBEDS)) for p in platforms.PLATFORMS if p.EMBEDS)
+_EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
+                       for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
+_HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
+_MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
+_PATTERNS = sorted(_HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"})
+# One pass of a multi-pattern automaton over the raw bytes tells which of the
+# node-by-node searches a page needs: most of a page's cost is its parse, so a
+# search per hint (str.find) would double it.
+_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([p.encode() for p in _PATTERNS])
+_TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
+_TOKEN_BOUNDARIES = tuple(bytes([c]) for c in b" \t\r\n\"'<>()[]{}")
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
-_LINKS_XPATH = etree.XPath(
-    f".//*[@href or @src or @cite][{_hint_test('@href')} or {_hint_test('@src')} or {_hint_test('@cite')}]"
-    f" | .//*[@*[starts-with(name(), 'data-')][{_hint_test('.')}]]"
-    f" | .//text()[{_hint_test('.')}][{_NOT_CODE}]"
-)
 _LINK_ATTRIBUTES = ("href", "src", "cite")
+_URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 
 
 class _Scan:
@@ -117,9 +119,9 @@ def _looks_like_furniture(element) -> bool:
 def article_root(doc):
     """The element that holds the article: the largest <article>, else <main>,
     else an articleBody, else <body>. Live blogs (sibling <article>s) give their parent."""
-    articles = [a for a in doc.iter("article") if a.xpath("not(ancestor::article)")]
+    articles = _OUTER_ARTICLES(doc)
     sized = sorted(((_prose_size(a), a) for a in articles), key=lambda pair: -pair[0])
-    sized = [(size, a) for size, a in sized if size >= 200]
+    sized = [(size, a) for size, a in sized if size >= 2]
     if len(sized) > 1 and sized[1][1].getparent() is sized[0][1].getparent():
         return sized[0][1].getparent()
     if sized:
@@ -132,22 +134,71 @@ def article_root(doc):
     return body if body is not None else doc
 
 
+_OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
+_PROSE_SIZE = etree.XPath("count(.//p)")
+
+
 def _prose_size(element) -> int:
-    return sum(len(t) for t in element.xpath(".//p//text()"))
+    return int(_PROSE_SIZE(element))
 
 
-def html_posts(doc) -> list[Post]:
-    """The posts cited in a parsed HTML document, in article order, once each."""
+def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
+    """The posts cited in a parsed HTML document, in article order, once each.
+
+    `markup` is the page's HTML in an ASCII-compatible `encoding`: one scan of
+    it decides which node-by-node searches are worth running.
+    """
     root = article_root(doc)
     scan = _Scan(root)
-    _find_embeds(scan)
-    _find_attributions(scan)
-    _find_links(scan)
+    seen, needles = _sightings(markup, encoding)
+    _find_embeds(scan, seen)
+    needles = _outside_embeds(needles + Counter({"(@": seen["(@"]}), scan)
+    if "(@" in needles:
+        needles.discard("(@")
+        _find_attributions(scan)
+    if needles:
+        _find_links(scan, needles)
     return _finish(scan)
 
 
-def _find_embeds(scan: _Scan) -> None:
-    for platform, query in _EMBED_QUERIES:
+def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
+    """How often each pattern is in the markup, and every post URL written in
+    it as it reads once parsed (entities decoded), with how often it is written."""
+    seen: Counter = Counter()
+    needles: Counter = Counter()
+    last_end = -1
+    body = max(markup.find(b"<body"), markup.find(b"<BODY"), 0)
+    for index, start, _ in _AUTOMATON.find_matches_as_indexes(memoryview(markup)[body:]):
+        start += body
+        pattern = _PATTERNS[index]
+        seen[pattern] += 1
+        if pattern not in _HINTS or start < last_end:
+            continue
+        window = max(0, start - 300)
+        token_start = max(markup.rfind(b, window, start) for b in _TOKEN_BOUNDARIES) + 1
+        last_end = _TOKEN_END.match(markup, start).end()
+        token = html.unescape(markup[max(token_start, window): last_end].decode(encoding, "replace"))
+        token = token.rstrip(platforms.TRAILING)
+        if platforms.match_url(token):
+            needles[token[-120:]] += 1
+    return seen, needles
+
+
+def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
+    """The strings written somewhere other than inside the embeds found:
+    only those need a search of the whole tree."""
+    inside: Counter = Counter()
+    for embed in scan.taken:
+        strings = embed.xpath(".//@*") + [embed.text_content()]
+        for needle in needles:
+            inside[needle] += sum(value.count(needle) for value in strings)
+    return {needle for needle, count in needles.items() if count > inside[needle]}
+
+
+def _find_embeds(scan: _Scan, seen: set[str]) -> None:
+    for platform, marker, query in _EMBED_QUERIES:
+        if marker not in seen and marker.upper() not in seen:
+            continue
         for element in query(scan.root):
             if scan.skip(element):
                 continue
@@ -189,24 +240,32 @@ def _link_status(post: Post, block, scan: _Scan) -> None:
             return
 
 
-def _find_links(scan: _Scan) -> None:
-    for node in _LINKS_XPATH(scan.root):
-        if isinstance(node, str):
+def _links_query(needles: set[str]) -> str:
+    test = " or ".join(f"contains(., '{needle}')" for needle in sorted(needles))
+    return f".//@*[{test}] | .//text()[{test}][{_NOT_CODE}]"
+
+
+def _find_links(scan: _Scan, needles: set[str]) -> None:
+    for node in scan.root.xpath(_links_query(needles)):
+        if node.is_attribute:
+            element = node.getparent()
+            if scan.skip(element):
+                continue
+            values = [element.get(name) for name in _LINK_ATTRIBUTES]
+            values += [v for k, v in element.attrib.items() if k.startswith("data-")]
+            refs = [ref for ref in map(platforms.match_url, values) if ref]
+            # A link is read in its sentence; an iframe or placeholder stands alone.
+            kind = "link" if element.get("href") else "embed"
+        else:
             element = node.getparent()
             if node.is_tail:
                 element = element.getparent()
             if element is None or scan.skip(element):
                 continue
             refs = platforms.refs_in_text(node)
-        else:
-            element = node
-            if scan.skip(element):
-                continue
-            values = [element.get(name) for name in _LINK_ATTRIBUTES]
-            values += [v for k, v in element.attrib.items() if k.startswith("data-")]
-            refs = [ref for ref in map(platforms.match_url, values) if ref]
+            kind = "link"
         for ref in refs:
-            scan.add(Post.from_ref(ref), element, "link")
+            scan.add(Post.from_ref(ref), element, kind)
 
 
 def _finish(scan: _Scan) -> list[Post]:
@@ -281,7 +340,9 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
     if kind == "link":
         block = _block_of(anchor)
         if block is not None and block is not scan.root and block not in scan.post_blocks:
-            return trim_context(text_lines(block))
+            text = text_lines(block)
+            if len(_URL_TEXT.sub("", text).split()) >= 3:
+                return trim_context(text)
     block = _previous_block(anchor, scan)
     if block is None:
         block = _next_block(anchor, scan)

@@ -18,7 +18,7 @@ _DASH = r"(?:\u2014|\u2013|\u2015|--|&mdash;|&#8212;)"
 _DATE = (
     r"(?:\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
     r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
-    r"|[^\n()\u2014\u2013]{0,32}?(?<!\d)\d{4}(?!\d)(?:\s*(?:г\.|р\.|год[а]?))?)"
+    r"|[^\n()\u2014\u2013/:;|@#\"]{0,32}?(?<!\d)\d{4}(?!\d)(?:\s*(?:г\.|р\.|год[а]?))?)"
 )
 ATTRIBUTION = re.compile(
     rf"(?:(?<=\s)|^){_DASH}[ \t]*(?P<name>[^\n\u2014\u2013]{{0,80}}?)[ \t]*"
@@ -99,7 +99,7 @@ def split_paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     lines = [line for line in text.split("\n") if line.strip()]
-    if len(blocks) * 2 > len(lines):
+    if len(blocks) >= 2 and len(lines) <= 4 * len(blocks):
         return [b.strip("\n") for b in blocks]
     return lines
 

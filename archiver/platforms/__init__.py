@@ -5,8 +5,10 @@ A platform module defines:
 - ``NAME``: the platform's name in output (``"twitter"``).
 - ``HINTS``: lowercase substrings one of which every post URL of the platform
   contains; the HTML extractor only looks closer at links that have one.
-- ``EMBEDS``: an XPath (relative, ``.//...``) selecting the platform's embed
-  elements, or ``""`` when its embeds are plain iframes or links.
+- ``EMBEDS``: the platform's embed elements, as a mapping from a marker (a
+  lowercase string the page's HTML must contain) to an XPath (``.//...``)
+  selecting them; pages without the marker are not searched. Empty when the
+  platform's embeds are plain iframes or links.
 - ``match_url(url) -> PostRef | None``: the post a URL names, or None for
   anything else (profiles, share and intent links, hashtags, searches).
 - ``parse_embed(element) -> Post | None``: the post an embed element shows.
@@ -28,7 +30,7 @@ _URLISH = re.compile(
     r"|at://[^\s<>\"']+",
     re.I,
 )
-_TRAILING = ".,;:!?\u2026"
+TRAILING = ".,;:!?\u2026"
 
 
 def _load() -> tuple[ModuleType, ...]:
@@ -61,7 +63,7 @@ def refs_in_text(text: str) -> list[PostRef]:
     """Posts named by URLs written out in running text, in order."""
     refs = []
     for match in _URLISH.finditer(text):
-        ref = match_url(match.group(0).rstrip(_TRAILING))
+        ref = match_url(match.group(0).rstrip(TRAILING))
         if ref:
             refs.append(ref)
     return refs

@@ -10,7 +10,7 @@ from ._html import lang_of, text_lines
 
 NAME = "bluesky"
 HINTS = ("bsky.app/", "at://")
-EMBEDS = ".//blockquote[contains(@class, 'bluesky-embed')]"
+EMBEDS = {"bluesky-embed": ".//blockquote[contains(@class, 'bluesky-embed')]"}
 
 _WEB = re.compile(
     r"^(?:https?://)?(?:www\.)?bsky\.app/profile/(?P<actor>[A-Za-z0-9.:_-]{3,253})/post/(?P<key>[a-z0-9]{6,20})",

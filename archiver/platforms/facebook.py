@@ -9,7 +9,7 @@ from ..posts import Post, PostRef
 
 NAME = "facebook"
 HINTS = ("facebook.com/", "fb.watch/", "fb.com/")
-EMBEDS = ""
+EMBEDS: dict[str, str] = {}
 
 _HOST = r"^(?:https?:)?(?://)?(?:(?:www|m|web|mbasic)\.)?(?:facebook|fb)\.com/"
 _PATH_POST = re.compile(

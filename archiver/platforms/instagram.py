@@ -10,7 +10,7 @@ from ._html import lang_of
 
 NAME = "instagram"
 HINTS = ("instagram.com/", "instagr.am/")
-EMBEDS = ".//blockquote[contains(@class, 'instagram-media')]"
+EMBEDS = {"instagram-media": ".//blockquote[contains(@class, 'instagram-media')]"}
 
 _POST = re.compile(
     r"^(?:https?:)?(?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/"

@@ -12,7 +12,7 @@ from ..posts import Post, PostRef
 
 NAME = "mastodon"
 HINTS = ("/@", "/statuses/")
-EMBEDS = ""
+EMBEDS: dict[str, str] = {}
 
 _STATUS = re.compile(
     r"^(?:https?://)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})"

@@ -8,7 +8,7 @@ from ..posts import Post, PostRef, collapse, post_text
 
 NAME = "tiktok"
 HINTS = ("tiktok.com/",)
-EMBEDS = ".//blockquote[contains(@class, 'tiktok-embed')]"
+EMBEDS = {"tiktok-embed": ".//blockquote[contains(@class, 'tiktok-embed')]"}
 
 _VIDEO = re.compile(
     r"^(?:https?:)?(?://)?(?:(?:www|m)\.)?tiktok\.com/"

@@ -12,8 +12,8 @@ from ._html import has_class, lang_of, text_lines
 NAME = "twitter"
 HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.com/",
          "platform.twitter.com/embed", "nitter.net/")
-EMBEDS = (".//blockquote | .//amp-twitter | .//iframe[@data-tweet-id] "
-          "| .//*[@data-tweet-id and not(self::iframe)] | .//*[@data-tweetid and not(self::amp-twitter)]")
+EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]",
+          "data-tweetid": ".//*[@data-tweetid]"}
 
 _STATUS = re.compile(
     r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.)?"
@@ -46,13 +46,18 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
-    tag = element.tag
-    if tag == "blockquote":
+    if element.tag == "blockquote":
         return _parse_blockquote(element)
-    tweet_id = element.get("data-tweet-id") or element.get("data-tweetid")
-    if tweet_id and tweet_id.strip().isdigit():
-        return Post.from_ref(_ref(tweet_id.strip()))
-    return None
+    tweet_id = (element.get("data-tweet-id") or element.get("data-tweetid") or "").strip()
+    if not tweet_id.isdigit():
+        return None
+    post = Post.from_ref(_ref(tweet_id))
+    placeholder = element.find(".//blockquote")
+    shown = _parse_blockquote(placeholder) if placeholder is not None else None
+    if shown and shown.post_id in (None, tweet_id):
+        shown.post_id, shown.url = post.post_id, shown.url or post.url
+        return shown
+    return post
 
 
 def _status_refs(element) -> list[PostRef]:

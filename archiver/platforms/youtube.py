@@ -8,7 +8,7 @@ from ..posts import Post, PostRef
 
 NAME = "youtube"
 HINTS = ("youtube.com/", "youtu.be/", "youtube-nocookie.com/")
-EMBEDS = ".//lite-youtube[@videoid] | .//*[@data-youtube-id]"
+EMBEDS = {"lite-youtube": ".//lite-youtube[@videoid]", "data-youtube-id": ".//*[@data-youtube-id]"}
 
 _VIDEO = re.compile(
     r"^(?:https?:)?(?://)?(?:(?:www|m|music)\.)?"

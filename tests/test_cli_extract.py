@@ -1,0 +1,141 @@
+"""`archiver extract` as a user runs it: sources, formats, and errors that name the input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from conftest import Route
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+TWEET_PAGE = (PAGES / "twitter_blockquotes.html").read_bytes()
+
+
+def run(*args, stdin: bytes | None = None):
+    result = CliRunner().invoke(cli, ["extract", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_jsonl_gives_one_post_per_line_with_every_key(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(TWEET_PAGE)
+    code, out, err = run(str(page))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and err == ""
+    assert [r["post_id"] for r in rows] == ["1412743195653046279", "1412833792619446371", "1413105583518646279"]
+    assert all(list(r) == ["source", "platform", "post_id", "url", "handle", "author_name", "date_text",
+                           "date", "text", "media", "context", "position"] for r in rows)
+    assert {r["source"] for r in rows} == {str(page)}
+
+
+def test_json_format_is_one_array(tmp_path):
+    (tmp_path / "a.html").write_bytes(TWEET_PAGE)
+    code, out, _ = run("--format", "json", str(tmp_path / "a.html"))
+    assert code == 0 and len(json.loads(out)) == 3
+
+
+def test_directory_is_read_recursively_and_names_each_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_bytes(TWEET_PAGE)
+    (tmp_path / "a.txt").write_text("Intro.\n\nRoad closed pic.twitter.com/CCCC000001\n"
+                                    "— Fx Desk (@FxDesk) July 7, 2021\n", encoding="utf-8")
+    code, out, _ = run(str(tmp_path))
+    sources = [json.loads(line)["source"] for line in out.splitlines()]
+    assert code == 0
+    assert sources == [str(tmp_path / "a.txt")] + [str(tmp_path / "sub" / "b.html")] * 3
+
+
+def test_stdin_is_read_with_a_dash():
+    code, out, _ = run("-", stdin=TWEET_PAGE)
+    assert code == 0 and [json.loads(line)["source"] for line in out.splitlines()] == ["-"] * 3
+
+
+def test_article_flag_prints_the_article_record(tmp_path):
+    (tmp_path / "a.html").write_bytes(TWEET_PAGE)
+    code, out, _ = run("--article", str(tmp_path / "a.html"))
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert (record["url"], record["site"], record["published"], len(record["posts"])) == (
+        "https://gazette.example/world/2021/jul/07/storm", "Sample Gazette", "2021-07-08", 3)
+
+
+def test_bad_inputs_each_get_one_line_and_the_good_ones_still_come_out(tmp_path):
+    good = tmp_path / "good.html"
+    good.write_bytes(TWEET_PAGE)
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 40)
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes([1, 2, 3, 4, 5, 6, 7, 0x0e, 0x0f, 0x10]) * 500)
+    huge = tmp_path / "huge.html"
+    huge.write_bytes(b"<html><body>" + b"<p>padding</p>" * (50 * 1024 * 1024 // 14) + b"</body></html>")
+    missing = tmp_path / "missing.html"
+    code, out, err = run(str(missing), str(empty), str(binary), str(garbage), str(huge), str(good))
+    lines = err.splitlines()
+    assert code == 1
+    assert len(out.splitlines()) == 3
+    assert len(lines) == 5
+    assert lines[0].startswith(f"archiver: {missing}: no such file")
+    assert lines[1].startswith(f"archiver: {empty}: empty input")
+    assert lines[2].startswith(f"archiver: {binary}: binary data")
+    assert lines[3].startswith(f"archiver: {garbage}: unreadable bytes")
+    assert lines[4].startswith(f"archiver: {huge}: too large")
+
+
+def test_size_cap_is_configurable(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(TWEET_PAGE)
+    code, _, err = run("--max-bytes", "1000", str(page))
+    assert code == 1 and "over the cap of 1,000" in err
+    code, out, _ = run("--max-bytes", str(len(TWEET_PAGE)), str(page))
+    assert code == 0 and len(out.splitlines()) == 3
+
+
+def test_url_is_fetched_when_its_network_is_allowed(local_server):
+    local_server.routes["/story"] = Route(TWEET_PAGE)
+    code, out, err = run("--allow-network", "127.0.0.1/32", local_server.url("/story"))
+    assert code == 0, err
+    assert [json.loads(line)["source"] for line in out.splitlines()] == [local_server.url("/story")] * 3
+
+
+def test_private_address_is_refused_by_default(local_server):
+    local_server.routes["/story"] = Route(TWEET_PAGE)
+    code, out, err = run(local_server.url("/story"))
+    assert code == 1 and out == ""
+    assert "refused" in err and "internal address 127.0.0.1" in err
+    assert local_server.requests == []
+
+
+def test_url_that_times_out_is_named_and_the_others_still_run(local_server, tmp_path):
+    local_server.routes["/slow"] = Route(TWEET_PAGE, delay=3)
+    good = tmp_path / "good.html"
+    good.write_bytes(TWEET_PAGE)
+    code, out, err = run("--allow-network", "127.0.0.1/32", "--timeout", "0.5",
+                         local_server.url("/slow"), str(good))
+    assert code == 1
+    assert err.startswith(f"archiver: {local_server.url('/slow')}: timed out")
+    assert len(out.splitlines()) == 3
+
+
+def test_http_error_status_is_reported(local_server):
+    code, _, err = run("--allow-network", "127.0.0.1/32", local_server.url("/gone"))
+    assert code == 1 and "HTTP 404" in err
+
+
+def test_non_http_scheme_is_refused():
+    code, _, err = run("file:///etc/passwd")
+    assert code == 1 and "only http and https" in err
+
+
+def test_http_charset_decodes_a_page_without_meta_charset(local_server):
+    page = ('<html><body><article><p>Intro.</p><blockquote class="twitter-tweet"><p>مرحبا بالعالم</p>'
+            '&mdash; Fx (@FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">'
+            'July 7, 2021</a></blockquote></article></body></html>')
+    local_server.routes["/ar"] = Route(page.encode("cp1256"), headers={"Content-Type": "text/html; charset=windows-1256"})
+    code, out, err = run("--allow-network", "127.0.0.1/32", local_server.url("/ar"))
+    assert code == 0, err
+    assert json.loads(out)["text"] == "مرحبا بالعالم"

@@ -1,0 +1,104 @@
+"""Whole outputs for realistic pages of every embed form, and the traps that are not posts."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archiver.extract import extract, extract_posts
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = sorted((FIXTURES / "pages").iterdir())
+TRAPS = sorted((FIXTURES / "negative").iterdir())
+
+
+def posts_of(path: Path) -> list[dict]:
+    return [{k: v for k, v in post.to_dict().items() if k != "source"}
+            for post in extract_posts(path.read_bytes())]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_page_gives_exactly_its_cited_posts(page):
+    expected = json.loads((FIXTURES / "expected" / f"{page.name}.json").read_text(encoding="utf-8"))
+    assert posts_of(page) == expected
+
+
+@pytest.mark.parametrize("trap", TRAPS, ids=lambda p: p.name)
+def test_page_furniture_and_non_post_links_are_not_citations(trap):
+    assert posts_of(trap) == []
+
+
+def test_there_are_at_least_fifteen_trap_pages():
+    assert len(TRAPS) >= 15
+
+
+def test_share_button_is_not_a_citation():
+    html = b"""<article><p>Read the story and share it widely with everyone you know today.</p>
+    <a href="https://twitter.com/intent/tweet?url=https://news.example/s">Share</a>
+    <a href="https://twitter.com/share?url=https%3A%2F%2Ftwitter.com%2FFxDesk%2Fstatus%2F1412743195653046279">Share</a>
+    </article>"""
+    assert extract_posts(html) == []
+
+
+def test_post_cited_twice_on_one_page_is_reported_once_with_the_embed_details():
+    html = b"""<article><p>First <a href="https://x.com/FxDesk/status/1412743195653046279">a link</a> to it.</p>
+    <blockquote class="twitter-tweet"><p>Bridge closed.</p>&mdash; Fx Desk (@FxDesk)
+    <a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote></article>"""
+    [post] = extract_posts(html)
+    assert (post.post_id, post.text, post.author_name, post.position) == (
+        "1412743195653046279", "Bridge closed.", "Fx Desk", 1)
+
+
+def test_two_posts_by_one_account_on_one_day_are_two_posts():
+    text = ("Intro paragraph of a fictional article.\n"
+            "Road closed pic.twitter.com/AAAA000001\n— Fx Desk (@FxDesk) July 7, 2021\n"
+            "Road open pic.twitter.com/AAAA000002\n— Fx Desk (@FxDesk) July 7, 2021\n")
+    posts = extract_posts(text.encode())
+    assert [p.text for p in posts] == ["Road closed pic.twitter.com/AAAA000001",
+                                       "Road open pic.twitter.com/AAAA000002"]
+
+
+def test_quoted_tweet_link_inside_a_post_is_part_of_that_post():
+    html = b"""<article><p>Context paragraph for a fictional post with a quote.</p>
+    <blockquote class="twitter-tweet"><p>Agree with this <a href="https://t.co/QqQq">https://twitter.com/FxOther/status/1412743195653000000</a></p>
+    &mdash; Fx Desk (@FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote></article>"""
+    posts = extract_posts(html)
+    assert [p.post_id for p in posts] == ["1412743195653046279"]
+    assert posts[0].text == "Agree with this https://twitter.com/FxOther/status/1412743195653000000"
+
+
+def test_post_ids_stay_strings_in_json_beyond_two_to_the_53():
+    html = b'<article><p>See <a href="https://twitter.com/FxDesk/status/1412743195653046279">this</a>.</p></article>'
+    [post] = extract_posts(html)
+    assert json.loads(json.dumps(post.to_dict()))["post_id"] == "1412743195653046279"
+
+
+def test_plain_text_attribution_on_one_line_with_en_dash_and_double_hyphen():
+    for dash in ("\u2013", "--", "\u2014"):
+        text = f"Intro.\n\nStorm warning pic.twitter.com/BBBB000001 {dash} Fx Met (@FxMet) May 20, 2024\n"
+        [post] = extract_posts(text.encode())
+        assert (post.handle, post.author_name, post.date, post.text) == (
+            "FxMet", "Fx Met", "2024-05-20", "Storm warning pic.twitter.com/BBBB000001")
+
+
+def test_article_record_reads_canonical_title_site_language_and_date():
+    record = extract((FIXTURES / "pages" / "twitter_blockquotes.html").read_bytes(),
+                     base_url="https://gazette.example/amp/storm")
+    record.pop("posts")
+    assert record == {
+        "url": "https://gazette.example/world/2021/jul/07/storm",
+        "title": "Storm batters fictional coast | Sample Gazette",
+        "site": "Sample Gazette",
+        "language": "en-GB",
+        "published": "2021-07-08",
+    }
+
+
+def test_article_date_from_meta_in_a_legacy_encoding():
+    record = extract((FIXTURES / "pages" / "arabic_windows1256.html").read_bytes())
+    assert (record["title"], record["language"], record["published"]) == ("خبر تجريبي خيالي", "ar", "2022-03-01")
+
+
+def test_article_date_from_json_ld():
+    sample = Path(__file__).parents[1] / "samples" / "articles" / "market-fire.html"
+    assert extract(sample.read_bytes())["published"] == "2022-03-01"
