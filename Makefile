@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DB ?= db/archive.db
 
 .PHONY: demo test bench clean
 
@@ -14,13 +15,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/archiver extract samples/articles
+	$(BIN)/archiver archive --db $(DB) samples/articles
+	$(BIN)/archiver stats --db $(DB)
+	@echo
+	@echo "Browse the archive: $(BIN)/datasette $(DB)   (then open http://127.0.0.1:8001/)"
 
 test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

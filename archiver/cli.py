@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
 from . import __version__
+
+from .archive import archive as archive_sources
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
+from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
+from .store import ArchiveError, add_verdict, stats as archive_stats
+
+DEFAULT_DB = "db/archive.db"
 
 
 def _error(source: str, reason: str) -> None:
@@ -29,9 +37,20 @@ def fetch_options(command):
     return command
 
 
-def make_policy(max_bytes: int, timeout: float, allowed_networks) -> FetchPolicy:
+def make_policy(max_bytes: int, timeout: float, allowed_networks, **extra) -> FetchPolicy:
     return FetchPolicy(max_bytes=max_bytes, connect_timeout=min(timeout, 10.0), read_timeout=timeout,
-                       total_timeout=max(timeout * 4, 60.0), allowed_networks=list(allowed_networks))
+                       total_timeout=max(timeout * 4, 60.0), allowed_networks=list(allowed_networks), **extra)
+
+
+def db_option(command):
+    """--db, defaulting to $ARCHIVER_DB, else db/archive.db."""
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB",
+                        default=DEFAULT_DB, show_default=True, help="The archive (SQLite); also $ARCHIVER_DB.")(command)
+
+
+def open_archive(db_path: str):
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    return open_db(db_path)
 
 
 @click.group()
@@ -77,6 +96,72 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
     if output_format == "json":
         click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
     sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Pages fetched at once.")
+@click.option("--per-host-delay", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              help="Seconds between two requests to the same host.")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries of a 429 or 5xx answer, with backoff.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
+@fetch_options
+def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks):
+    """Archive the articles in SOURCES and every post they cite.
+
+    SOURCE is a file, a directory, - for standard input, an article URL or an
+    RSS/Atom feed URL. Exit status 1 when any source failed (each is named on
+    standard error and kept in the run_errors table).
+    """
+    policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay,
+                         retries=retries)
+    db = open_archive(db_path)
+    summary = archive_sources(db, list(sources), warc_dir=Path(db_path).parent / "warc", policy=policy,
+                              workers=workers)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"run {summary.run_id}: {summary.articles_read} articles read ({summary.articles_new} new, "
+                   f"{summary.articles_changed} changed, {summary.articles_unchanged} unchanged), "
+                   f"{summary.posts_new} new posts, {summary.citations_new} new citations, "
+                   f"{len(summary.errors)} failed sources", err=True)
+    sys.exit(1 if summary.errors else 0)
+
+
+@cli.command()
+@click.argument("post")
+@click.argument("status", type=click.Choice(POST_STATUSES))
+@click.option("--reviewer", required=True, help="Who decides (recorded in the verdict log).")
+@click.option("--note", help="Why.")
+@db_option
+def tag(post, status, reviewer, note, db_path):
+    """Record a reviewer's verdict on POST (a stored id such as twitter:123, or a post URL)."""
+    db = open_archive(db_path)
+    try:
+        add_verdict(db, post, status, reviewer, note)
+    except ArchiveError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{post}: {status} (by {reviewer})", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(db_path, as_json):
+    """Print row counts per table and posts per status."""
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
+    figures = archive_stats(open_archive(db_path))
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    for section, counts in figures.items():
+        click.echo(section.replace("_", " ") + ":")
+        for name, count in counts.items():
+            click.echo(f"  {name:<16}{count:>10,}")
 
 
 if __name__ == "__main__":

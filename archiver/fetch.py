@@ -7,9 +7,13 @@ Proxy and CA-bundle settings come from the environment (`HTTPS_PROXY`,
 
 from __future__ import annotations
 
+import email.utils
 import ipaddress
 import socket
+import threading
 import time
+from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +24,7 @@ from . import __version__
 USER_AGENT = f"post-archiver/{__version__} (+https://github.com/post-archiver; evidence archiving)"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class FetchError(Exception):
@@ -35,6 +40,11 @@ class FetchPolicy:
     read_timeout: float = 30.0
     total_timeout: float = 120.0
     allowed_networks: list[str] = field(default_factory=list)
+    retries: int = 3
+    backoff: float = 1.0
+    max_retry_wait: float = 60.0
+    per_host_delay: float = 0.0
+    per_host_concurrency: int = 2
 
     def allows(self, address: ipaddress._BaseAddress) -> bool:
         return any(address in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
@@ -59,6 +69,31 @@ class Response:
     def charset(self) -> str | None:
         return requests.utils.get_encoding_from_headers({"content-type": self.content_type or ""}) \
             if self.content_type and "charset=" in self.content_type.lower() else None
+
+
+class HostPacer:
+    """Politeness per host: at most `concurrency` requests at once, and
+    `delay` seconds between the starts of two requests. Shared by threads."""
+
+    def __init__(self, delay: float = 0.0, concurrency: int = 2):
+        self.delay = delay
+        self.concurrency = max(1, concurrency)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(self.concurrency))
+        self._next_start: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def turn(self, host: str):
+        with self._lock:
+            slot = self._slots[host]
+        with slot:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start[host])
+                self._next_start[host] = start + self.delay
+            if start > now:
+                time.sleep(start - now)
+            yield
 
 
 def make_session(user_agent: str = USER_AGENT) -> requests.Session:
@@ -96,17 +131,48 @@ def _internal(address) -> bool:
 
 
 def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None,
-          headers: dict[str, str] | None = None) -> Response:
-    """GET a URL within the policy. Raises FetchError with a readable reason."""
+          headers: dict[str, str] | None = None, pacer: HostPacer | None = None) -> Response:
+    """GET a URL within the policy, retrying 429 and 5xx with backoff (honouring
+    Retry-After). Raises FetchError with a readable reason."""
     policy = policy or FetchPolicy()
+    pacer = pacer or HostPacer(policy.per_host_delay, policy.per_host_concurrency)
+    for attempt in range(policy.retries + 1):
+        response = _fetch_once(url, session, policy, headers, pacer)
+        if response.status not in RETRY_STATUSES or attempt == policy.retries:
+            return response
+        wait = retry_wait(response.headers.get("Retry-After"), policy.backoff * 2 ** attempt)
+        if wait > policy.max_retry_wait:
+            return response
+        time.sleep(wait)
+    return response
+
+
+def retry_wait(retry_after: str | None, default: float) -> float:
+    """Seconds to wait before a retry: the server's Retry-After (seconds or a date) or `default`."""
+    if retry_after:
+        value = retry_after.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, when.timestamp() - time.time())
+        except (TypeError, ValueError):
+            pass
+    return default
+
+
+def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
+                headers: dict[str, str] | None, pacer: HostPacer) -> Response:
     redirects: list[str] = []
     current = url
     deadline = time.monotonic() + policy.total_timeout
     while True:
         check_url(current, policy)
         try:
-            reply = session.get(current, headers=headers, stream=True, allow_redirects=False,
-                                timeout=(policy.connect_timeout, policy.read_timeout))
+            with pacer.turn(urlsplit(current).hostname or ""):
+                reply = session.get(current, headers=headers, stream=True, allow_redirects=False,
+                                    timeout=(policy.connect_timeout, policy.read_timeout))
+                body = None if reply.is_redirect else _read_capped(reply, policy, deadline)
         except requests.exceptions.Timeout:
             raise FetchError(f"timed out after {policy.read_timeout:g} s; the site is slow or down, try again later")
         except requests.exceptions.SSLError as error:
@@ -115,14 +181,13 @@ def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None
             raise FetchError(f"cannot connect ({_reason(error)}); check the URL and the network")
         except requests.exceptions.RequestException as error:
             raise FetchError(f"request failed: {_reason(error)}")
-        if reply.is_redirect and reply.headers.get("Location"):
+        if body is None:
             reply.close()
-            current = urljoin(current, reply.headers["Location"])
+            current = urljoin(current, reply.headers.get("Location", ""))
             redirects.append(current)
             if len(redirects) > MAX_REDIRECTS or redirects.count(current) > 1:
                 raise FetchError(f"redirect loop or too many redirects ({len(redirects)}), last to {current}")
             continue
-        body = _read_capped(reply, policy, deadline)
         return Response(url=url, final_url=current, status=reply.status_code,
                         headers=dict(reply.headers), body=body, redirects=redirects)
 

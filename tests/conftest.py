@@ -16,6 +16,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0
+    then: "Route | None" = None  # served on the next request instead, once this one was served
 
 
 class LocalServer:
@@ -30,8 +31,16 @@ class LocalServer:
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path, Route(b"not found", 404))
+                if route.then is not None:
+                    server.routes[self.path] = route.then
                 if route.delay:
                     time.sleep(route.delay)
+                etag = route.headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
                 self.send_response(route.status)
                 for name, value in route.headers.items():
                     self.send_header(name, value)

@@ -1,0 +1,261 @@
+"""The archive job: read sources, keep their bytes as evidence, extract the
+cited posts, and bring the archive up to date. Fetching runs in a bounded pool
+of threads; every database write happens here, in the calling thread, in one
+short transaction per article, so a killed run loses at most the article in hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import feedparser
+import requests
+import sqlite_utils
+
+from .capture import WarcStore, sha256
+from .document import InputError, decode
+from .extract import extract_document
+from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
+from .sources import Failed, Loaded, is_url, read_file
+from .store import (find_article, iso, record_capture, record_citations, touch_article, upsert_article,
+                    utc_now)
+
+_FEED_TYPES = ("rss", "atom", "xml")
+
+
+@dataclass
+class RunSummary:
+    """What one run did; also kept in the `runs` and `run_errors` tables."""
+
+    run_id: int
+    articles_read: int = 0
+    articles_new: int = 0
+    articles_changed: int = 0
+    articles_unchanged: int = 0
+    posts_new: int = 0
+    citations_new: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    status: str = "running"
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "status": self.status, "articles_read": self.articles_read,
+                "articles_new": self.articles_new, "articles_changed": self.articles_changed,
+                "articles_unchanged": self.articles_unchanged, "posts_new": self.posts_new,
+                "citations_new": self.citations_new,
+                "errors": [{"source": s, "reason": r} for s, r in self.errors]}
+
+
+def is_feed(content_type: str | None, body: bytes) -> bool:
+    """RSS or Atom by media type, or by its root element."""
+    if content_type and any(t in content_type.lower() for t in _FEED_TYPES) and "html" not in content_type.lower():
+        return True
+    head = body[:2048].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
+
+
+def feed_links(body: bytes, base_url: str | None) -> list[str]:
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url or ""})
+    return [entry.link for entry in parsed.entries if entry.get("link")]
+
+
+class ArchiveRun:
+    """One run of the archive over a list of sources."""
+
+    def __init__(self, db: sqlite_utils.Database, *, warc_dir: str | os.PathLike,
+                 policy: FetchPolicy | None = None, session: requests.Session | None = None,
+                 workers: int = 8, now: Callable[[], datetime] = utc_now, command: str = "archive",
+                 job: str | None = None, report: Callable[[str, str], None] | None = None):
+        self.db = db
+        self.policy = policy or FetchPolicy()
+        self.session = session or make_session()
+        self.pacer = HostPacer(self.policy.per_host_delay, self.policy.per_host_concurrency)
+        self.workers = workers
+        self.now = now
+        self.report = report or (lambda source, reason: print(f"archiver: {source}: {reason}", file=sys.stderr))
+        started = now()
+        self.warc = WarcStore(warc_dir, started)
+        with db.conn:
+            cursor = db.execute("INSERT INTO runs (command, job, started_at) VALUES (?,?,?)",
+                                [command, job, iso(started)])
+        self.summary = RunSummary(run_id=cursor.lastrowid)
+        self._queued_urls: set[str] = set()
+
+    def run(self, sources: list[str], stdin=None) -> RunSummary:
+        with self.db.conn:
+            self.db.execute("UPDATE runs SET sources = ? WHERE id = ?", [json.dumps(sources), self.summary.run_id])
+        try:
+            urls = []
+            for source in sources:
+                if source == "-":
+                    data = (stdin or sys.stdin.buffer).read(self.policy.max_bytes + 1)
+                    self._ingest(Loaded("-", data) if len(data) <= self.policy.max_bytes
+                                 else Failed("-", "too large: over the size cap"))
+                elif is_url(source):
+                    urls.append(source)
+                elif os.path.isdir(source):
+                    files = sorted(p for p in Path(source).rglob("*") if p.is_file()
+                                   and not any(part.startswith(".") for part in p.relative_to(source).parts))
+                    if not files:
+                        self._fail(source, "directory holds no files; point at a folder of saved articles")
+                    for path in files:
+                        urls += self._ingest_file(str(path))
+                else:
+                    urls += self._ingest_file(source)
+            if urls:
+                self._fetch_all(urls)
+            self.summary.status = "failed" if self.summary.errors else "ok"
+        except KeyboardInterrupt:
+            self.summary.status = "interrupted"
+            raise
+        finally:
+            self.warc.close()
+            self._finish()
+        return self.summary
+
+    def _ingest_file(self, path: str) -> list[str]:
+        """Archive a saved article; a saved feed gives the article URLs it lists."""
+        item = read_file(path, self.policy.max_bytes)
+        if isinstance(item, Loaded) and is_feed(None, item.data):
+            links = [link for link in feed_links(item.data, None) if is_url(link)]
+            if not links:
+                self._fail(path, "feed lists no article links")
+            return links
+        self._ingest(item)
+        return []
+
+    def _fetch_all(self, urls: list[str]) -> None:
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
+            pending: dict[Future, str] = {}
+
+            def submit(url: str) -> None:
+                if url in self._queued_urls:
+                    return
+                self._queued_urls.add(url)
+                known = find_article(self.db, fetch_url=url)
+                headers = {}
+                if known and known["etag"]:
+                    headers["If-None-Match"] = known["etag"]
+                if known and known["last_modified"]:
+                    headers["If-Modified-Since"] = known["last_modified"]
+                pending[pool.submit(fetch, url, self.session, self.policy, headers, self.pacer)] = url
+
+            for url in urls:
+                submit(url)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    url = pending.pop(future)
+                    try:
+                        response = future.result()
+                    except FetchError as error:
+                        self._fail(url, str(error))
+                        continue
+                    for link in self._handle_response(url, response):
+                        submit(link)
+
+    def _handle_response(self, url: str, response: Response) -> list[str]:
+        """Ingest a fetched page; a feed gives the article links it lists."""
+        if response.status == 304:
+            known = find_article(self.db, fetch_url=url)
+            if known:
+                with self.db.conn:
+                    touch_article(self.db, known["id"], self.now())
+                self.summary.articles_read += 1
+                self.summary.articles_unchanged += 1
+            return []
+        if response.status >= 400:
+            self._fail(url, f"HTTP {response.status}; the page is missing, refused or the server failed")
+            return []
+        if is_feed(response.content_type, response.body):
+            fetched_at = self.now()
+            evidence = self.warc.write(response.final_url, response.body, status=response.status,
+                                       headers=response.headers, fetched_at=fetched_at)
+            with self.db.conn:
+                record_capture(self.db, kind="feed", url=response.final_url, evidence=evidence,
+                               fetched_at=fetched_at, status=response.status, headers=response.headers,
+                               content_type=response.content_type)
+            links = feed_links(response.body, response.final_url)
+            if not links:
+                self._fail(url, "feed lists no article links")
+            return links
+        self._ingest(Loaded(url, response.body, url=response.final_url, charset=response.charset,
+                            content_type=response.content_type), response)
+        return []
+
+    def _ingest(self, item: Loaded | Failed, response: Response | None = None) -> None:
+        if isinstance(item, Failed):
+            self._fail(item.source, item.reason)
+            return
+        try:
+            document = decode(item.data, item.charset, item.content_type)
+        except InputError as error:
+            self._fail(item.source, str(error))
+            return
+        fetch_url = item.url or (None if item.source == "-" else Path(item.source).resolve().as_uri())
+        record = extract_document(document, item.url)
+        sha = sha256(item.data)
+        key = record.get("url") or fetch_url or f"sha256:{sha}"
+        now = self.now()
+        self.summary.articles_read += 1
+        known = find_article(self.db, url=key)
+        headers = response.headers if response else {}
+        if known and known["last_sha256"] == sha:
+            with self.db.conn:
+                upsert_article(self.db, record, key=key, fetch_url=fetch_url, sha=sha, now=now,
+                               etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
+            self.summary.articles_unchanged += 1
+            return
+        evidence = self.warc.write(fetch_url or key, item.data, status=response.status if response else None,
+                                   headers=headers, content_type=item.content_type or _guess_type(document),
+                                   fetched_at=now)
+        self.warc.flush()
+        with self.db.conn:
+            article_id, state = upsert_article(self.db, record, key=key, fetch_url=fetch_url, sha=sha, now=now,
+                                               etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
+            capture_id = record_capture(self.db, kind="article", url=fetch_url or key, evidence=evidence,
+                                        fetched_at=now, status=response.status if response else None,
+                                        headers=headers, content_type=item.content_type or _guess_type(document),
+                                        article_id=article_id)
+            posts_new, citations_new = record_citations(self.db, article_id, record["posts"],
+                                                        capture_id=capture_id, now=now)
+        self.summary.posts_new += posts_new
+        self.summary.citations_new += citations_new
+        if state == "new":
+            self.summary.articles_new += 1
+        else:
+            self.summary.articles_changed += 1
+
+    def _fail(self, source: str, reason: str) -> None:
+        self.summary.errors.append((source, reason))
+        self.report(source, reason)
+        with self.db.conn:
+            self.db.execute("INSERT INTO run_errors (run_id, source, reason, at) VALUES (?,?,?,?)",
+                            [self.summary.run_id, source, reason, iso(self.now())])
+
+    def _finish(self) -> None:
+        s = self.summary
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_new = ?,"
+                " articles_changed = ?, articles_unchanged = ?, posts_new = ?, citations_new = ?, errors = ?"
+                " WHERE id = ?",
+                [iso(self.now()), s.status if s.status != "running" else "interrupted", s.articles_read,
+                 s.articles_new, s.articles_changed, s.articles_unchanged, s.posts_new, s.citations_new,
+                 len(s.errors), s.run_id])
+
+
+def _guess_type(document) -> str:
+    return "text/html" if document.is_html else "text/plain"
+
+
+def archive(db: sqlite_utils.Database, sources: list[str], **options) -> RunSummary:
+    """Archive `sources` (files, directories, `-`, article or feed URLs) into `db`."""
+    stdin = options.pop("stdin", None)
+    return ArchiveRun(db, **options).run(sources, stdin=stdin)

@@ -1,0 +1,82 @@
+"""Evidence: the exact bytes of every page the archive reads, in WARC files,
+with their SHA-256. A capture row says which WARC record holds which bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from http import HTTPStatus
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Headers that describe the transfer, not the bytes we keep (requests has decoded them).
+_TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+@dataclass
+class Evidence:
+    """Where a capture's bytes are kept, and their hash."""
+
+    sha256: str
+    size: int
+    warc_path: str
+    warc_offset: int
+    warc_record_id: str
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class WarcStore:
+    """Appends records to one gzipped WARC file per run under `directory`."""
+
+    def __init__(self, directory: str | os.PathLike, started: datetime):
+        self.directory = Path(directory)
+        self.name = f"archive-{started:%Y%m%dT%H%M%S}-{os.getpid()}.warc.gz"
+        self._file = None
+        self._writer = None
+
+    def _open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.directory / self.name, "ab")
+        self._writer = WARCWriter(self._file, gzip=True)
+
+    def write(self, url: str, body: bytes, *, status: int | None = None,
+              headers: dict[str, str] | None = None, content_type: str | None = None,
+              fetched_at: datetime | None = None) -> Evidence:
+        """Keep `body` as a `response` record (HTTP) or a `resource` record (files)."""
+        if self._writer is None:
+            self._open()
+        warc_headers = {"WARC-Date": (fetched_at or datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if status is not None:
+            reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+            kept = [(k, v) for k, v in (headers or {}).items() if k.lower() not in _TRANSFER_HEADERS]
+            kept.append(("Content-Length", str(len(body))))
+            http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
+            record = self._writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                     http_headers=http, warc_headers_dict=warc_headers)
+        else:
+            record = self._writer.create_warc_record(url, "resource", payload=io.BytesIO(body),
+                                                     warc_content_type=content_type or "application/octet-stream",
+                                                     warc_headers_dict=warc_headers)
+        offset = self._file.tell()
+        self._writer.write_record(record)
+        return Evidence(sha256=sha256(body), size=len(body), warc_path=self.name, warc_offset=offset,
+                        warc_record_id=record.rec_headers.get_header("WARC-Record-ID"))
+
+    def flush(self) -> None:
+        if self._file:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if self._file:
+            self._file.close()
+            self._file = None
+            self._writer = None

@@ -1,0 +1,215 @@
+"""The archive's schema, created and upgraded only through named migrations.
+
+Append new migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+POST_STATUSES = ("unverified", "in_progress", "verified", "false", "misleading", "inconclusive")
+CREDIBILITY = ("undetermined", "credible", "not_credible", "sockpuppet")
+
+migrations = sqlite_utils.Migrations("post-archiver")
+
+
+def _vocabulary(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(f"""
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        fetch_url TEXT,
+        title TEXT,
+        site TEXT,
+        language TEXT,
+        published TEXT,
+        first_fetched TEXT NOT NULL,
+        last_fetched TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_sha256 TEXT
+    );
+    CREATE INDEX articles_fetch_url ON articles(fetch_url);
+    CREATE TABLE captures (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('article', 'post', 'oembed', 'feed', 'archive', 'media')),
+        url TEXT NOT NULL,
+        article_id INTEGER REFERENCES articles(id),
+        post_id TEXT REFERENCES posts(id),
+        fetched_at TEXT NOT NULL,
+        http_status INTEGER,
+        headers TEXT,
+        content_type TEXT,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        warc_path TEXT,
+        warc_offset INTEGER,
+        warc_record_id TEXT
+    );
+    CREATE INDEX captures_article ON captures(article_id);
+    CREATE TABLE posts (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        post_id TEXT,
+        url TEXT,
+        handle TEXT,
+        author_name TEXT,
+        text TEXT,
+        date_text TEXT,
+        date TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'unverified' CHECK (status IN ({_vocabulary(POST_STATUSES)})),
+        status_by TEXT,
+        status_at TEXT
+    );
+    CREATE UNIQUE INDEX posts_platform_id ON posts(platform, post_id) WHERE post_id IS NOT NULL;
+    CREATE INDEX posts_handle ON posts(platform, handle COLLATE NOCASE);
+    CREATE INDEX posts_status ON posts(status);
+    CREATE TABLE post_aliases (
+        alias TEXT PRIMARY KEY,
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        merged_at TEXT NOT NULL
+    );
+    CREATE TABLE citations (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        position INTEGER,
+        context TEXT,
+        shown_handle TEXT,
+        shown_author_name TEXT,
+        shown_date_text TEXT,
+        shown_text TEXT,
+        capture_id INTEGER REFERENCES captures(id),
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        removed_at TEXT,
+        UNIQUE (article_id, post_id)
+    );
+    CREATE INDEX citations_post ON citations(post_id);
+    CREATE TABLE media (
+        id INTEGER PRIMARY KEY,
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        link TEXT NOT NULL,
+        code TEXT NOT NULL,
+        resolved_url TEXT,
+        resolved_at TEXT,
+        UNIQUE (post_id, code)
+    );
+    CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        display_names TEXT NOT NULL DEFAULT '[]',
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        credibility TEXT NOT NULL DEFAULT 'undetermined' CHECK (credibility IN ({_vocabulary(CREDIBILITY)})),
+        credibility_by TEXT,
+        credibility_at TEXT
+    );
+    CREATE TABLE verifications (
+        id INTEGER PRIMARY KEY,
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        status TEXT NOT NULL CHECK (status IN ({_vocabulary(POST_STATUSES)})),
+        note TEXT,
+        reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX verifications_post ON verifications(post_id, created_at);
+    CREATE TABLE account_verdicts (
+        id INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        credibility TEXT NOT NULL CHECK (credibility IN ({_vocabulary(CREDIBILITY)})),
+        note TEXT,
+        reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        job TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+        sources TEXT NOT NULL DEFAULT '[]',
+        articles_read INTEGER NOT NULL DEFAULT 0,
+        articles_new INTEGER NOT NULL DEFAULT 0,
+        articles_changed INTEGER NOT NULL DEFAULT 0,
+        articles_unchanged INTEGER NOT NULL DEFAULT 0,
+        posts_new INTEGER NOT NULL DEFAULT 0,
+        citations_new INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE run_errors (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """)
+    ensure_triggers(db)
+
+
+@migrations(transactional=False)
+def m002_wal(db: sqlite_utils.Database) -> None:
+    db.enable_wal()
+
+
+@migrations()
+def m003_search(db: sqlite_utils.Database) -> None:
+    db["posts"].enable_fts(["text", "handle", "author_name"], create_triggers=True, tokenize="unicode61")
+    db["articles"].enable_fts(["title"], create_triggers=True, tokenize="unicode61")
+
+
+_LOG_GUARDS = """
+CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
+BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
+CREATE TRIGGER IF NOT EXISTS verifications_no_update BEFORE UPDATE ON verifications
+WHEN NEW.id IS NOT OLD.id OR NEW.status IS NOT OLD.status OR NEW.note IS NOT OLD.note
+  OR NEW.reviewer IS NOT OLD.reviewer OR NEW.created_at IS NOT OLD.created_at
+  OR NOT EXISTS (SELECT 1 FROM post_aliases WHERE alias = OLD.post_id AND post_id = NEW.post_id)
+BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
+CREATE TRIGGER IF NOT EXISTS verifications_set_status AFTER INSERT ON verifications
+BEGIN
+  UPDATE posts SET status = NEW.status, status_by = NEW.reviewer, status_at = NEW.created_at
+  WHERE id = NEW.post_id;
+END;
+CREATE TRIGGER IF NOT EXISTS verifications_follow_merge AFTER UPDATE OF post_id ON verifications
+BEGIN
+  UPDATE posts SET (status, status_by, status_at) = (
+    SELECT status, reviewer, created_at FROM verifications WHERE post_id = NEW.post_id
+    ORDER BY created_at DESC, id DESC LIMIT 1)
+  WHERE id = NEW.post_id;
+END;
+CREATE TRIGGER IF NOT EXISTS account_verdicts_no_delete BEFORE DELETE ON account_verdicts
+BEGIN SELECT RAISE(ABORT, 'account_verdicts is append-only: add a new verdict instead'); END;
+CREATE TRIGGER IF NOT EXISTS account_verdicts_no_update BEFORE UPDATE ON account_verdicts
+BEGIN SELECT RAISE(ABORT, 'account_verdicts is append-only: add a new verdict instead'); END;
+CREATE TRIGGER IF NOT EXISTS account_verdicts_set_credibility AFTER INSERT ON account_verdicts
+BEGIN
+  UPDATE accounts SET credibility = NEW.credibility, credibility_by = NEW.reviewer,
+    credibility_at = NEW.created_at WHERE id = NEW.account_id;
+END;
+"""
+
+
+def ensure_triggers(db: sqlite_utils.Database) -> None:
+    """Re-assert the append-only guards: `table.transform()` drops triggers silently."""
+    db.executescript(_LOG_GUARDS)
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating or upgrading) the archive at `path`, ready for a job."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    migrations.apply(db)
+    db.execute("PRAGMA synchronous = NORMAL")
+    ensure_triggers(db)
+    return db

@@ -1,0 +1,272 @@
+"""Writes to the archive: articles, captures, posts, citations, media, accounts,
+and the reviewer's verdict log.
+
+Automatic writes are upserts that never name reviewer-owned columns
+(`posts.status*`, `accounts.credibility*`); those change only through the
+append-only `verifications` and `account_verdicts` logs and their triggers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from .capture import Evidence
+from .platforms import match_url
+from .posts import Post
+from .schema import CREDIBILITY, POST_STATUSES
+
+
+class ArchiveError(ValueError):
+    """A request the archive cannot carry out; the message says what to do."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_MEDIA_CODE = re.compile(r"/([A-Za-z0-9]+)$")
+
+
+def media_code(link: str) -> str:
+    return _MEDIA_CODE.search(link).group(1)
+
+
+def post_key(post: Post) -> str:
+    """The stored id: `platform:post_id`, or for a post printed without an id,
+    `platform:media:CODE` (its first media link) or `platform:h:HASH` (handle, date, text)."""
+    if post.post_id:
+        return f"{post.platform}:{post.post_id}"
+    if post.media:
+        return f"{post.platform}:media:{media_code(post.media[0])}"
+    digest = hashlib.sha256("\x1f".join([(post.handle or "").lower(), post.date_text or "",
+                                         post.text or ""]).encode()).hexdigest()[:16]
+    return f"{post.platform}:h:{digest}"
+
+
+@dataclass
+class ArticleOutcome:
+    article_id: int
+    state: str  # "new", "changed" or "unchanged"
+    posts_new: int = 0
+    citations_new: int = 0
+
+
+def record_capture(db: sqlite_utils.Database, *, kind: str, url: str, evidence: Evidence,
+                   fetched_at: datetime, status: int | None = None, headers: dict | None = None,
+                   content_type: str | None = None, article_id: int | None = None,
+                   post_id: str | None = None) -> int:
+    cursor = db.execute(
+        "INSERT INTO captures (kind, url, article_id, post_id, fetched_at, http_status, headers, content_type,"
+        " size, sha256, warc_path, warc_offset, warc_record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [kind, url, article_id, post_id, iso(fetched_at), status, json.dumps(headers or {}), content_type,
+         evidence.size, evidence.sha256, evidence.warc_path, evidence.warc_offset, evidence.warc_record_id])
+    return cursor.lastrowid
+
+
+def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url: str | None = None):
+    """The stored article for a canonical URL or the URL it was fetched from."""
+    column, value = ("url", url) if url else ("fetch_url", fetch_url)
+    rows = list(db.query(f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value]))
+    return rows[0] if rows else None
+
+
+def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, fetch_url: str | None,
+                   sha: str, now: datetime, etag: str | None = None,
+                   last_modified: str | None = None) -> tuple[int, str]:
+    """Insert or refresh an article row; returns (id, "new" | "changed" | "unchanged")."""
+    existing = find_article(db, url=key)
+    stamp = iso(now)
+    if existing is None:
+        cursor = db.execute(
+            "INSERT INTO articles (url, fetch_url, title, site, language, published, first_fetched,"
+            " last_fetched, etag, last_modified, last_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [key, fetch_url, record.get("title"), record.get("site"), record.get("language"),
+             record.get("published"), stamp, stamp, etag, last_modified, sha])
+        return cursor.lastrowid, "new"
+    state = "unchanged" if existing["last_sha256"] == sha else "changed"
+    db.execute(
+        "UPDATE articles SET fetch_url = COALESCE(?, fetch_url), title = COALESCE(?, title),"
+        " site = COALESCE(?, site), language = COALESCE(?, language), published = COALESCE(?, published),"
+        " last_fetched = ?, etag = ?, last_modified = ?, last_sha256 = ? WHERE id = ?",
+        [fetch_url, record.get("title"), record.get("site"), record.get("language"), record.get("published"),
+         stamp, etag, last_modified, sha, existing["id"]])
+    return existing["id"], state
+
+
+def touch_article(db: sqlite_utils.Database, article_id: int, now: datetime) -> None:
+    db.execute("UPDATE articles SET last_fetched = ? WHERE id = ?", [iso(now), article_id])
+
+
+def record_citations(db: sqlite_utils.Database, article_id: int, posts: list[Post], *,
+                     capture_id: int | None, now: datetime) -> tuple[int, int]:
+    """Bring an article's citations up to date with the posts it now shows.
+    Returns (posts new to the archive, citations new to this article)."""
+    stamp = iso(now)
+    posts_new = citations_new = 0
+    current: set[str] = set()
+    for post in posts:
+        key, created = _upsert_post(db, post, stamp)
+        posts_new += created
+        current.add(key)
+        citations_new += not db.execute("SELECT 1 FROM citations WHERE article_id = ? AND post_id = ?",
+                                        [article_id, key]).fetchone()
+        db.execute(
+            "INSERT INTO citations (article_id, post_id, position, context, shown_handle, shown_author_name,"
+            " shown_date_text, shown_text, capture_id, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (article_id, post_id) DO UPDATE SET position = excluded.position,"
+            " context = excluded.context, shown_handle = excluded.shown_handle,"
+            " shown_author_name = excluded.shown_author_name, shown_date_text = excluded.shown_date_text,"
+            " shown_text = excluded.shown_text, capture_id = excluded.capture_id,"
+            " last_seen = excluded.last_seen, removed_at = NULL",
+            [article_id, key, post.position, post.context, post.handle, post.author_name, post.date_text,
+             post.text, capture_id, stamp, stamp])
+    stale = [row[0] for row in db.execute(
+        "SELECT post_id FROM citations WHERE article_id = ? AND removed_at IS NULL", [article_id])
+        if row[0] not in current]
+    for key in stale:
+        db.execute("UPDATE citations SET removed_at = ? WHERE article_id = ? AND post_id = ?",
+                   [stamp, article_id, key])
+    return posts_new, citations_new
+
+
+def _resolve_key(db: sqlite_utils.Database, post: Post) -> str:
+    """The stored id a citation belongs to, following merges; an id-less post whose
+    media link is already known under a real id goes to that post."""
+    key = post_key(post)
+    alias = db.execute("SELECT post_id FROM post_aliases WHERE alias = ?", [key]).fetchone()
+    if alias:
+        return alias[0]
+    if not post.post_id and post.media:
+        known = db.execute(
+            "SELECT media.post_id FROM media JOIN posts ON posts.id = media.post_id"
+            " WHERE media.code = ? AND posts.platform = ? AND posts.post_id IS NOT NULL LIMIT 1",
+            [media_code(post.media[0]), post.platform]).fetchone()
+        if known:
+            return known[0]
+    return key
+
+
+def _upsert_post(db: sqlite_utils.Database, post: Post, stamp: str) -> tuple[str, bool]:
+    key = _resolve_key(db, post)
+    created = not db.execute("SELECT 1 FROM posts WHERE id = ?", [key]).fetchone()
+    db.execute(
+        "INSERT INTO posts (id, platform, post_id, url, handle, author_name, text, date_text, date,"
+        " first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT (id) DO UPDATE SET post_id = COALESCE(posts.post_id, excluded.post_id),"
+        " url = COALESCE(posts.url, excluded.url), handle = COALESCE(posts.handle, excluded.handle),"
+        " author_name = COALESCE(posts.author_name, excluded.author_name),"
+        " text = COALESCE(posts.text, excluded.text), date_text = COALESCE(posts.date_text, excluded.date_text),"
+        " date = COALESCE(posts.date, excluded.date), last_seen = excluded.last_seen",
+        [key, post.platform, post.post_id, post.url, post.handle, post.author_name, post.text,
+         post.date_text, post.date, stamp, stamp])
+    for link in post.media:
+        db.execute("INSERT OR IGNORE INTO media (post_id, link, code) VALUES (?,?,?)",
+                   [key, link, media_code(link)])
+    if post.handle:
+        _upsert_account(db, post.platform, post.handle, post.author_name, stamp)
+    if post.post_id:
+        _absorb_idless(db, post, key, stamp)
+    return key, created
+
+
+def _upsert_account(db: sqlite_utils.Database, platform: str, handle: str, name: str | None, stamp: str) -> None:
+    account_id = f"{platform}:{handle.lower()}"
+    row = db.execute("SELECT display_names FROM accounts WHERE id = ?", [account_id]).fetchone()
+    if row is None:
+        db.execute("INSERT INTO accounts (id, platform, handle, display_names, first_seen, last_seen)"
+                   " VALUES (?,?,?,?,?,?)", [account_id, platform, handle, json.dumps([name] if name else []),
+                                             stamp, stamp])
+        return
+    names = json.loads(row[0])
+    if name and name not in names:
+        names.append(name)
+    db.execute("UPDATE accounts SET display_names = ?, last_seen = ? WHERE id = ?",
+               [json.dumps(names, ensure_ascii=False), stamp, account_id])
+
+
+def _absorb_idless(db: sqlite_utils.Database, post: Post, key: str, stamp: str) -> None:
+    """A post now seen with its id absorbs the id-less record of the same post:
+    same media link, or same handle, printed date and text."""
+    candidates = {f"{post.platform}:media:{media_code(link)}" for link in post.media}
+    candidates.add(post_key(Post(platform=post.platform, handle=post.handle, date_text=post.date_text,
+                                 text=post.text)))
+    for alias in candidates - {key}:
+        if db.execute("SELECT 1 FROM posts WHERE id = ?", [alias]).fetchone():
+            merge_post(db, alias, key, stamp)
+
+
+def merge_post(db: sqlite_utils.Database, alias: str, target: str, stamp: str) -> None:
+    """Fold post `alias` into `target`, keeping every citation, capture, media
+    link, check and verdict; the alias is remembered so later citations follow."""
+    db.execute("INSERT OR REPLACE INTO post_aliases (alias, post_id, merged_at) VALUES (?,?,?)",
+               [alias, target, stamp])
+    db.execute("UPDATE post_aliases SET post_id = ? WHERE post_id = ?", [target, alias])
+    db.execute("DELETE FROM citations WHERE post_id = ? AND article_id IN"
+               " (SELECT article_id FROM citations WHERE post_id = ?)", [alias, target])
+    db.execute("UPDATE citations SET post_id = ? WHERE post_id = ?", [target, alias])
+    db.execute("UPDATE OR IGNORE media SET post_id = ? WHERE post_id = ?", [target, alias])
+    db.execute("DELETE FROM media WHERE post_id = ?", [alias])
+    db.execute("UPDATE captures SET post_id = ? WHERE post_id = ?", [target, alias])
+    if "checks" in db.table_names():
+        db.execute("UPDATE checks SET post_id = ? WHERE post_id = ?", [target, alias])
+    db.execute("UPDATE verifications SET post_id = ? WHERE post_id = ?", [target, alias])
+    db.execute(
+        "UPDATE posts SET (handle, author_name, text, date_text, date, first_seen) = (SELECT"
+        " COALESCE(posts.handle, a.handle), COALESCE(posts.author_name, a.author_name),"
+        " COALESCE(posts.text, a.text), COALESCE(posts.date_text, a.date_text), COALESCE(posts.date, a.date),"
+        " MIN(posts.first_seen, a.first_seen) FROM posts AS a WHERE a.id = ?) WHERE id = ?", [alias, target])
+    db.execute("DELETE FROM posts WHERE id = ?", [alias])
+
+
+def find_post_id(db: sqlite_utils.Database, post: str) -> str:
+    """A stored post id from what an operator typed: the id, an alias, or a post URL."""
+    if db.execute("SELECT 1 FROM posts WHERE id = ?", [post]).fetchone():
+        return post
+    alias = db.execute("SELECT post_id FROM post_aliases WHERE alias = ?", [post]).fetchone()
+    if alias:
+        return alias[0]
+    ref = match_url(post)
+    if ref:
+        key = f"{ref.platform}:{ref.post_id}"
+        if db.execute("SELECT 1 FROM posts WHERE id = ?", [key]).fetchone():
+            return key
+    raise ArchiveError(f"no post {post!r} in the archive; give a stored id such as twitter:123 or a post URL")
+
+
+def add_verdict(db: sqlite_utils.Database, post: str, status: str, reviewer: str,
+                note: str | None = None, now: datetime | None = None) -> int:
+    """Append a reviewer's verdict to the log; the post's status follows by trigger."""
+    if status not in POST_STATUSES:
+        raise ArchiveError(f"unknown status {status!r}; use one of: {', '.join(POST_STATUSES)}")
+    if not reviewer or not reviewer.strip():
+        raise ArchiveError("a verdict needs the reviewer's name")
+    post_id = find_post_id(db, post)
+    with db.conn:
+        cursor = db.execute("INSERT INTO verifications (post_id, status, note, reviewer, created_at)"
+                            " VALUES (?,?,?,?,?)", [post_id, status, note, reviewer.strip(), iso(now or utc_now())])
+    return cursor.lastrowid
+
+
+def stats(db: sqlite_utils.Database) -> dict:
+    """Row counts per table and posts per status."""
+    tables = ["articles", "captures", "posts", "citations", "media", "accounts", "verifications", "runs"]
+    if "checks" in db.table_names():
+        tables.append("checks")
+    return {
+        "tables": {name: db[name].count for name in tables},
+        "posts_by_status": {status: db.execute("SELECT count(*) FROM posts WHERE status = ?", [status]).fetchone()[0]
+                            for status in POST_STATUSES},
+        "accounts_by_credibility": {
+            value: db.execute("SELECT count(*) FROM accounts WHERE credibility = ?", [value]).fetchone()[0]
+            for value in CREDIBILITY},
+    }

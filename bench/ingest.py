@@ -1,0 +1,76 @@
+"""Ingest throughput: generated local articles into a fresh archive.
+
+    .venv/bin/python bench/ingest.py [--articles 100000] [--citations 3]
+
+Prints articles/s (target: at least 2,000 on one core), database size, WARC
+size, and peak resident memory, which must stay flat in the number of articles
+(compare --articles 10000 with 100000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archiver.archive import archive  # noqa: E402
+from archiver.schema import open_db  # noqa: E402
+
+
+def write_articles(folder: Path, count: int, citations: int) -> None:
+    """Small article pages, each citing `citations` posts (shared across articles, as in real news)."""
+    for i in range(count):
+        sub = folder / f"{i // 1000:04}"
+        sub.mkdir(exist_ok=True)
+        embeds = []
+        for j in range(citations):
+            status = 1412743195653046279 + ((i * citations + j) % (count * 2)) * 4194304
+            embeds.append(
+                f'<p>Paragraph {j} introducing a fictional post.</p>'
+                f'<blockquote class="twitter-tweet"><p lang="en">Fictional post {status} '
+                f'<a href="https://t.co/B{status % 10**8:08}">pic.twitter.com/B{status % 10**8:08}</a></p>'
+                f'&mdash; Fx Account (@FxAcct{status % 997}) <a href="https://twitter.com/FxAcct{status % 997}/status/'
+                f'{status}">July 7, 2021</a></blockquote>')
+        (sub / f"{i}.html").write_text(
+            f'<!DOCTYPE html><html lang="en"><head><title>Fictional article {i}</title>'
+            f'<link rel="canonical" href="https://fx.example/{i}">'
+            f'<meta property="article:published_time" content="2021-07-08T00:00:00Z"></head><body><article>'
+            f'<h1>Fictional article {i}</h1>' + "".join(embeds) + "<p>Closing paragraph.</p></article></body></html>",
+            encoding="utf-8")
+
+
+def size_of(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--citations", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        write_articles(folder, args.articles, args.citations)
+        db_path = Path(tmp) / "archive.db"
+        db = open_db(str(db_path))
+        start = time.perf_counter()
+        summary = archive(db, [str(folder)], warc_dir=Path(tmp) / "warc", report=lambda s, r: None)
+        elapsed = time.perf_counter() - start
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{summary.articles_new:,} articles, {db['citations'].count:,} citations, "
+              f"{db['posts'].count:,} posts in {elapsed:.1f} s")
+        print(f"throughput: {summary.articles_new / elapsed:,.0f} articles/s (target >= 2,000)")
+        print(f"database: {size_of(db_path) / 2**20:.1f} MiB; WARC: {size_of(Path(tmp) / 'warc') / 2**20:.1f} MiB")
+        print(f"peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
