@@ -71,12 +71,15 @@ class WarcStore:
                         warc_record_id=record.rec_headers.get_header("WARC-Record-ID"))
 
     def flush(self) -> None:
+        """Hand the records to the kernel (they survive a killed process);
+        `close` also asks the disk to keep them."""
         if self._file:
             self._file.flush()
-            os.fsync(self._file.fileno())
 
     def close(self) -> None:
         if self._file:
+            self._file.flush()
+            os.fsync(self._file.fileno())
             self._file.close()
             self._file = None
             self._writer = None

@@ -168,6 +168,28 @@ def m003_search(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title"], create_triggers=True, tokenize="unicode61")
 
 
+@migrations()
+def m004_search_follows_only_text_changes(db: sqlite_utils.Database) -> None:
+    """Re-index a post or article only when its searchable text changes, not on
+    every `last_seen` bump or verdict: the archive job touches posts constantly."""
+    db.executescript("""
+    DROP TRIGGER IF EXISTS posts_au;
+    CREATE TRIGGER posts_au AFTER UPDATE OF text, handle, author_name ON posts
+    WHEN old.text IS NOT new.text OR old.handle IS NOT new.handle OR old.author_name IS NOT new.author_name
+    BEGIN
+      INSERT INTO posts_fts (posts_fts, rowid, text, handle, author_name)
+        VALUES ('delete', old.rowid, old.text, old.handle, old.author_name);
+      INSERT INTO posts_fts (rowid, text, handle, author_name) VALUES (new.rowid, new.text, new.handle, new.author_name);
+    END;
+    DROP TRIGGER IF EXISTS articles_au;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title ON articles WHEN old.title IS NOT new.title
+    BEGIN
+      INSERT INTO articles_fts (articles_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
+      INSERT INTO articles_fts (rowid, title) VALUES (new.rowid, new.title);
+    END;
+    """)
+
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
