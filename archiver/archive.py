@@ -23,7 +23,7 @@ from .capture import WarcStore, sha256
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
-from .sources import Failed, Loaded, is_url, read_file
+from .sources import Failed, Loaded, files_in, is_url, read_file
 from .store import (find_article, iso, record_capture, record_citations, touch_article, upsert_article,
                     utc_now)
 
@@ -100,8 +100,7 @@ class ArchiveRun:
                 elif is_url(source):
                     urls.append(source)
                 elif os.path.isdir(source):
-                    files = sorted(p for p in Path(source).rglob("*") if p.is_file()
-                                   and not any(part.startswith(".") for part in p.relative_to(source).parts))
+                    files = files_in(source)
                     if not files:
                         self._fail(source, "directory holds no files; point at a folder of saved articles")
                     for path in files:

@@ -51,14 +51,19 @@ def read_sources(sources: list[str], policy: FetchPolicy | None = None,
                 session = make_session()
             yield _read_url(source, session, policy)
         elif os.path.isdir(source):
-            files = sorted(p for p in Path(source).rglob("*")
-                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts))
+            files = files_in(source)
             if not files:
                 yield Failed(source, "directory holds no files; point at a folder of saved articles")
             for path in files:
                 yield read_file(str(path), policy.max_bytes)
         else:
             yield read_file(source, policy.max_bytes)
+
+
+def files_in(directory: str) -> list[Path]:
+    """The files below a directory, recursively, in a stable order; hidden ones skipped."""
+    return sorted(p for p in Path(directory).rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
 
 
 def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
