@@ -23,7 +23,7 @@ from .capture import WarcStore, sha256
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
-from .sources import Failed, Loaded, files_in, is_url, read_file
+from .sources import Failed, Loaded, expand, is_url, read_file, read_stream
 from .store import (find_article, iso, record_capture, record_citations, touch_article, upsert_article,
                     utc_now)
 
@@ -92,19 +92,13 @@ class ArchiveRun:
             self.db.execute("UPDATE runs SET sources = ? WHERE id = ?", [json.dumps(sources), self.summary.run_id])
         try:
             urls = []
-            for source in sources:
-                if source == "-":
-                    data = (stdin or sys.stdin.buffer).read(self.policy.max_bytes + 1)
-                    self._ingest(Loaded("-", data) if len(data) <= self.policy.max_bytes
-                                 else Failed("-", "too large: over the size cap"))
+            for source in expand(sources):
+                if isinstance(source, Failed):
+                    self._fail(source.source, source.reason)
+                elif source == "-":
+                    self._ingest(read_stream(stdin or sys.stdin.buffer, self.policy.max_bytes))
                 elif is_url(source):
                     urls.append(source)
-                elif os.path.isdir(source):
-                    files = files_in(source)
-                    if not files:
-                        self._fail(source, "directory holds no files; point at a folder of saved articles")
-                    for path in files:
-                        urls += self._ingest_file(str(path))
                 else:
                     urls += self._ingest_file(source)
             if urls:
@@ -131,7 +125,7 @@ class ArchiveRun:
 
     def _fetch_all(self, urls: list[str]) -> None:
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
-            pending: dict[Future, str] = {}
+            pending: dict[Future, tuple[str, dict | None]] = {}
 
             def submit(url: str) -> None:
                 if url in self._queued_urls:
@@ -143,26 +137,26 @@ class ArchiveRun:
                     headers["If-None-Match"] = known["etag"]
                 if known and known["last_modified"]:
                     headers["If-Modified-Since"] = known["last_modified"]
-                pending[pool.submit(fetch, url, self.session, self.policy, headers, self.pacer)] = url
+                pending[pool.submit(fetch, url, self.session, self.policy, headers, self.pacer)] = (url, known)
 
             for url in urls:
                 submit(url)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    url = pending.pop(future)
+                    url, known = pending.pop(future)
                     try:
                         response = future.result()
                     except FetchError as error:
                         self._fail(url, str(error))
                         continue
-                    for link in self._handle_response(url, response):
+                    for link in self._handle_response(url, response, known):
                         submit(link)
 
-    def _handle_response(self, url: str, response: Response) -> list[str]:
-        """Ingest a fetched page; a feed gives the article links it lists."""
+    def _handle_response(self, url: str, response: Response, known: dict | None) -> list[str]:
+        """Ingest a fetched page; a feed gives the article links it lists.
+        `known` is the stored article the request was made conditional on."""
         if response.status == 304:
-            known = find_article(self.db, fetch_url=url)
             if known:
                 with self.db.conn:
                     touch_article(self.db, known["id"], self.now())
@@ -205,23 +199,23 @@ class ArchiveRun:
         self.summary.articles_read += 1
         known = find_article(self.db, url=key)
         headers = response.headers if response else {}
+        status = response.status if response else None
+        content_type = item.content_type or ("text/html" if document.is_html else "text/plain")
+        article = dict(record=record, key=key, known=known, fetch_url=fetch_url, sha=sha, now=now,
+                       etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
         if known and known["last_sha256"] == sha:
             with self.db.conn:
-                upsert_article(self.db, record, key=key, fetch_url=fetch_url, sha=sha, now=now,
-                               etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
+                upsert_article(self.db, **article)
             self.summary.articles_unchanged += 1
             return
-        evidence = self.warc.write(fetch_url or key, item.data, status=response.status if response else None,
-                                   headers=headers, content_type=item.content_type or _guess_type(document),
-                                   fetched_at=now)
+        evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
+                                   content_type=content_type, fetched_at=now)
         self.warc.flush()
         with self.db.conn:
-            article_id, state = upsert_article(self.db, record, key=key, fetch_url=fetch_url, sha=sha, now=now,
-                                               etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
+            article_id, state = upsert_article(self.db, **article)
             capture_id = record_capture(self.db, kind="article", url=fetch_url or key, evidence=evidence,
-                                        fetched_at=now, status=response.status if response else None,
-                                        headers=headers, content_type=item.content_type or _guess_type(document),
-                                        article_id=article_id)
+                                        fetched_at=now, status=status, headers=headers,
+                                        content_type=content_type, article_id=article_id)
             posts_new, citations_new = record_citations(self.db, article_id, record["posts"],
                                                         capture_id=capture_id, now=now)
         self.summary.posts_new += posts_new
@@ -248,10 +242,6 @@ class ArchiveRun:
                 [iso(self.now()), s.status if s.status != "running" else "interrupted", s.articles_read,
                  s.articles_new, s.articles_changed, s.articles_unchanged, s.posts_new, s.citations_new,
                  len(s.errors), s.run_id])
-
-
-def _guess_type(document) -> str:
-    return "text/html" if document.is_html else "text/plain"
 
 
 def archive(db: sqlite_utils.Database, sources: list[str], **options) -> RunSummary:

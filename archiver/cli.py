@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-
 from .archive import archive as archive_sources
 from .document import InputError, decode
 from .extract import extract_document

@@ -38,9 +38,14 @@ class Document:
 
     def ascii_markup(self) -> tuple[bytes, str]:
         """The markup as bytes in which ASCII characters are single ASCII bytes."""
-        if self.raw is not None and not self.encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        if self.raw is not None and _ascii_compatible(self.encoding):
             return self.raw, self.encoding
         return self.text.encode("utf-8"), "utf-8"
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """False for the UTF-16/32 family, where an ASCII character is not one byte."""
+    return not encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
 
 
 def decode(data: bytes, declared_charset: str | None = None,
@@ -75,7 +80,7 @@ def decode(data: bytes, declared_charset: str | None = None,
 
 def _control_chars(body: bytes, encoding: str, text: str) -> int:
     """How many control characters (and U+FFFD) the first 64 KiB hold."""
-    if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+    if not _ascii_compatible(encoding):
         return len(_CONTROL.findall(text[:65536]))
     return len(body[:65536].translate(None, _NOT_CONTROL_BYTES)) + text.count("\ufffd", 0, 65536)
 

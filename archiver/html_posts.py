@@ -195,7 +195,7 @@ def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     return {needle for needle, count in needles.items() if count > inside[needle]}
 
 
-def _find_embeds(scan: _Scan, seen: set[str]) -> None:
+def _find_embeds(scan: _Scan, seen: Counter) -> None:
     for platform, marker, query in _EMBED_QUERIES:
         if marker not in seen and marker.upper() not in seen:
             continue

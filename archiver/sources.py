@@ -38,32 +38,36 @@ def is_url(source: str) -> bool:
     return "://" in source[:12]
 
 
+def expand(sources: list[str]) -> Iterator[str | Failed]:
+    """The sources with each directory replaced by the files below it
+    (recursively, in a stable order, hidden ones skipped); `-` and URLs as given."""
+    for source in sources:
+        if source != "-" and not is_url(source) and os.path.isdir(source):
+            files = sorted(p for p in Path(source).rglob("*")
+                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts))
+            if not files:
+                yield Failed(source, "directory holds no files; point at a folder of saved articles")
+            yield from map(str, files)
+        else:
+            yield source
+
+
 def read_sources(sources: list[str], policy: FetchPolicy | None = None,
                  session: requests.Session | None = None,
                  stdin: BinaryIO | None = None) -> Iterator[Loaded | Failed]:
     """Every article the sources name, in order; failures are yielded, not raised."""
     policy = policy or FetchPolicy()
-    for source in sources:
-        if source == "-":
-            yield _read_stream(source, stdin or sys.stdin.buffer, policy.max_bytes)
+    for source in expand(sources):
+        if isinstance(source, Failed):
+            yield source
+        elif source == "-":
+            yield read_stream(stdin or sys.stdin.buffer, policy.max_bytes)
         elif is_url(source):
             if session is None:
                 session = make_session()
             yield _read_url(source, session, policy)
-        elif os.path.isdir(source):
-            files = files_in(source)
-            if not files:
-                yield Failed(source, "directory holds no files; point at a folder of saved articles")
-            for path in files:
-                yield read_file(str(path), policy.max_bytes)
         else:
             yield read_file(source, policy.max_bytes)
-
-
-def files_in(directory: str) -> list[Path]:
-    """The files below a directory, recursively, in a stable order; hidden ones skipped."""
-    return sorted(p for p in Path(directory).rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
 
 
 def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
@@ -84,11 +88,12 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
         return Failed(path, f"cannot read: {error.strerror or error}")
 
 
-def _read_stream(source: str, stream: BinaryIO, max_bytes: int) -> Loaded | Failed:
+def read_stream(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
+    """Standard input (source `-`), refused above the size cap."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return Failed(source, f"too large: over the cap of {max_bytes:,} bytes (raise it with --max-bytes)")
-    return Loaded(source, data)
+        return Failed("-", f"too large: over the cap of {max_bytes:,} bytes (raise it with --max-bytes)")
+    return Loaded("-", data)
 
 
 def _read_url(url: str, session: requests.Session, policy: FetchPolicy) -> Loaded | Failed:

@@ -80,11 +80,12 @@ def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url
     return rows[0] if rows else None
 
 
-def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, fetch_url: str | None,
-                   sha: str, now: datetime, etag: str | None = None,
+def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, known: dict | None,
+                   fetch_url: str | None, sha: str, now: datetime, etag: str | None = None,
                    last_modified: str | None = None) -> tuple[int, str]:
-    """Insert or refresh an article row; returns (id, "new" | "changed" | "unchanged")."""
-    existing = find_article(db, url=key)
+    """Insert or refresh an article row; `known` is its stored row, looked up
+    by the caller (`find_article(db, url=key)`). Returns (id, "new" | "changed" | "unchanged")."""
+    existing = known
     stamp = iso(now)
     if existing is None:
         cursor = db.execute(

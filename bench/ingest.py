@@ -10,7 +10,6 @@ size, and peak resident memory, which must stay flat in the number of articles
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import tempfile
