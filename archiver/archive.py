@@ -1,7 +1,9 @@
 """The archive job: read sources, keep their bytes as evidence, extract the
 cited posts, and bring the archive up to date. Fetching runs in a bounded pool
-of threads; every database write happens here, in the calling thread, in one
-short transaction per article, so a killed run loses at most the article in hand.
+of threads; every database write happens here, in the calling thread. Each
+article is written atomically (a savepoint), and articles are committed in
+short batches, so a killed run loses at most the last fraction of a second of
+work and never half an article.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +32,8 @@ from .store import (find_article, iso, record_capture, record_citations, touch_a
                     utc_now)
 
 _FEED_TYPES = ("rss", "atom", "xml")
+BATCH_ARTICLES = 200  # commit at least this often...
+BATCH_SECONDS = 0.25  # ...and at least this often, so readers and reviewers see progress
 
 
 @dataclass
@@ -86,6 +92,34 @@ class ArchiveRun:
                                 [command, job, iso(started)])
         self.summary = RunSummary(run_id=cursor.lastrowid)
         self._queued_urls: set[str] = set()
+        self._batch_size = 0
+        self._batch_started = 0.0
+
+    @contextmanager
+    def _write(self):
+        """One article's writes, all or nothing, inside the current batch."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+            self._batch_started = time.monotonic()
+        conn.execute("SAVEPOINT article")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO article")
+            conn.execute("RELEASE article")
+            raise
+        conn.execute("RELEASE article")
+        self._batch_size += 1
+        if self._batch_size >= BATCH_ARTICLES or time.monotonic() - self._batch_started >= BATCH_SECONDS:
+            self._commit()
+
+    def _commit(self) -> None:
+        """End the batch: the WARC records it points to reach the disk first."""
+        if self.db.conn.in_transaction:
+            self.warc.flush()
+            self.db.conn.commit()
+        self._batch_size = 0
 
     def run(self, sources: list[str], stdin=None) -> RunSummary:
         with self.db.conn:
@@ -108,6 +142,7 @@ class ArchiveRun:
             self.summary.status = "interrupted"
             raise
         finally:
+            self._commit()
             self.warc.close()
             self._finish()
         return self.summary
@@ -142,7 +177,10 @@ class ArchiveRun:
             for url in urls:
                 submit(url)
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=0, return_when=FIRST_COMPLETED)
+                if not done:  # idle: do not hold the write lock while the network works
+                    self._commit()
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     url, known = pending.pop(future)
                     try:
@@ -158,7 +196,7 @@ class ArchiveRun:
         `known` is the stored article the request was made conditional on."""
         if response.status == 304:
             if known:
-                with self.db.conn:
+                with self._write():
                     touch_article(self.db, known["id"], self.now())
                 self.summary.articles_read += 1
                 self.summary.articles_unchanged += 1
@@ -170,7 +208,7 @@ class ArchiveRun:
             fetched_at = self.now()
             evidence = self.warc.write(response.final_url, response.body, status=response.status,
                                        headers=response.headers, fetched_at=fetched_at)
-            with self.db.conn:
+            with self._write():
                 record_capture(self.db, kind="feed", url=response.final_url, evidence=evidence,
                                fetched_at=fetched_at, status=response.status, headers=response.headers,
                                content_type=response.content_type)
@@ -204,14 +242,13 @@ class ArchiveRun:
         article = dict(record=record, key=key, known=known, fetch_url=fetch_url, sha=sha, now=now,
                        etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
         if known and known["last_sha256"] == sha:
-            with self.db.conn:
+            with self._write():
                 upsert_article(self.db, **article)
             self.summary.articles_unchanged += 1
             return
         evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
                                    content_type=content_type, fetched_at=now)
-        self.warc.flush()
-        with self.db.conn:
+        with self._write():
             article_id, state = upsert_article(self.db, **article)
             capture_id = record_capture(self.db, kind="article", url=fetch_url or key, evidence=evidence,
                                         fetched_at=now, status=status, headers=headers,
@@ -228,7 +265,7 @@ class ArchiveRun:
     def _fail(self, source: str, reason: str) -> None:
         self.summary.errors.append((source, reason))
         self.report(source, reason)
-        with self.db.conn:
+        with self._write():
             self.db.execute("INSERT INTO run_errors (run_id, source, reason, at) VALUES (?,?,?,?)",
                             [self.summary.run_id, source, reason, iso(self.now())])
 

@@ -65,7 +65,7 @@ def record_capture(db: sqlite_utils.Database, *, kind: str, url: str, evidence: 
                    fetched_at: datetime, status: int | None = None, headers: dict | None = None,
                    content_type: str | None = None, article_id: int | None = None,
                    post_id: str | None = None) -> int:
-    cursor = db.execute(
+    cursor = db.conn.execute(
         "INSERT INTO captures (kind, url, article_id, post_id, fetched_at, http_status, headers, content_type,"
         " size, sha256, warc_path, warc_offset, warc_record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [kind, url, article_id, post_id, iso(fetched_at), status, json.dumps(headers or {}), content_type,
@@ -88,14 +88,14 @@ def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, known: 
     existing = known
     stamp = iso(now)
     if existing is None:
-        cursor = db.execute(
+        cursor = db.conn.execute(
             "INSERT INTO articles (url, fetch_url, title, site, language, published, first_fetched,"
             " last_fetched, etag, last_modified, last_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [key, fetch_url, record.get("title"), record.get("site"), record.get("language"),
              record.get("published"), stamp, stamp, etag, last_modified, sha])
         return cursor.lastrowid, "new"
     state = "unchanged" if existing["last_sha256"] == sha else "changed"
-    db.execute(
+    db.conn.execute(
         "UPDATE articles SET fetch_url = COALESCE(?, fetch_url), title = COALESCE(?, title),"
         " site = COALESCE(?, site), language = COALESCE(?, language), published = COALESCE(?, published),"
         " last_fetched = ?, etag = ?, last_modified = ?, last_sha256 = ? WHERE id = ?",
@@ -112,17 +112,16 @@ def record_citations(db: sqlite_utils.Database, article_id: int, posts: list[Pos
                      capture_id: int | None, now: datetime) -> tuple[int, int]:
     """Bring an article's citations up to date with the posts it now shows.
     Returns (posts new to the archive, citations new to this article)."""
+    sql = db.conn.execute
     stamp = iso(now)
-    posts_new = citations_new = 0
+    posts_new = 0
+    shown = dict(sql("SELECT post_id, removed_at FROM citations WHERE article_id = ?", [article_id]).fetchall())
     current: set[str] = set()
     for post in posts:
         key, created = _upsert_post(db, post, stamp)
         posts_new += created
         current.add(key)
-        citations_new += not db.execute("SELECT 1 FROM citations WHERE article_id = ? AND post_id = ?",
-                                        [article_id, key]).fetchone()
-        db.execute(
-            "INSERT INTO citations (article_id, post_id, position, context, shown_handle, shown_author_name,"
+        sql("INSERT INTO citations (article_id, post_id, position, context, shown_handle, shown_author_name,"
             " shown_date_text, shown_text, capture_id, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT (article_id, post_id) DO UPDATE SET position = excluded.position,"
             " context = excluded.context, shown_handle = excluded.shown_handle,"
@@ -131,24 +130,21 @@ def record_citations(db: sqlite_utils.Database, article_id: int, posts: list[Pos
             " last_seen = excluded.last_seen, removed_at = NULL",
             [article_id, key, post.position, post.context, post.handle, post.author_name, post.date_text,
              post.text, capture_id, stamp, stamp])
-    stale = [row[0] for row in db.execute(
-        "SELECT post_id FROM citations WHERE article_id = ? AND removed_at IS NULL", [article_id])
-        if row[0] not in current]
-    for key in stale:
-        db.execute("UPDATE citations SET removed_at = ? WHERE article_id = ? AND post_id = ?",
-                   [stamp, article_id, key])
-    return posts_new, citations_new
+    for key in shown.keys() - current:
+        if shown[key] is None:
+            sql("UPDATE citations SET removed_at = ? WHERE article_id = ? AND post_id = ?", [stamp, article_id, key])
+    return posts_new, len(current - shown.keys())
 
 
 def _resolve_key(db: sqlite_utils.Database, post: Post) -> str:
     """The stored id a citation belongs to, following merges; an id-less post whose
     media link is already known under a real id goes to that post."""
     key = post_key(post)
-    alias = db.execute("SELECT post_id FROM post_aliases WHERE alias = ?", [key]).fetchone()
+    alias = db.conn.execute("SELECT post_id FROM post_aliases WHERE alias = ?", [key]).fetchone()
     if alias:
         return alias[0]
     if not post.post_id and post.media:
-        known = db.execute(
+        known = db.conn.execute(
             "SELECT media.post_id FROM media JOIN posts ON posts.id = media.post_id"
             " WHERE media.code = ? AND posts.platform = ? AND posts.post_id IS NOT NULL LIMIT 1",
             [media_code(post.media[0]), post.platform]).fetchone()
@@ -158,21 +154,23 @@ def _resolve_key(db: sqlite_utils.Database, post: Post) -> str:
 
 
 def _upsert_post(db: sqlite_utils.Database, post: Post, stamp: str) -> tuple[str, bool]:
+    """Store a post once; a later sighting only fills what is still unknown.
+    Returns (stored id, whether the post is new to the archive)."""
+    sql = db.conn.execute
     key = _resolve_key(db, post)
-    created = not db.execute("SELECT 1 FROM posts WHERE id = ?", [key]).fetchone()
-    db.execute(
-        "INSERT INTO posts (id, platform, post_id, url, handle, author_name, text, date_text, date,"
-        " first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (id) DO UPDATE SET post_id = COALESCE(posts.post_id, excluded.post_id),"
-        " url = COALESCE(posts.url, excluded.url), handle = COALESCE(posts.handle, excluded.handle),"
-        " author_name = COALESCE(posts.author_name, excluded.author_name),"
-        " text = COALESCE(posts.text, excluded.text), date_text = COALESCE(posts.date_text, excluded.date_text),"
-        " date = COALESCE(posts.date, excluded.date), last_seen = excluded.last_seen",
+    created = sql(
+        "INSERT OR IGNORE INTO posts (id, platform, post_id, url, handle, author_name, text, date_text, date,"
+        " first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [key, post.platform, post.post_id, post.url, post.handle, post.author_name, post.text,
-         post.date_text, post.date, stamp, stamp])
+         post.date_text, post.date, stamp, stamp]).rowcount == 1
+    if not created:
+        sql("UPDATE posts SET post_id = COALESCE(post_id, ?), url = COALESCE(url, ?), handle = COALESCE(handle, ?),"
+            " author_name = COALESCE(author_name, ?), text = COALESCE(text, ?), date_text = COALESCE(date_text, ?),"
+            " date = COALESCE(date, ?), last_seen = ? WHERE id = ?",
+            [post.post_id, post.url, post.handle, post.author_name, post.text, post.date_text, post.date,
+             stamp, key])
     for link in post.media:
-        db.execute("INSERT OR IGNORE INTO media (post_id, link, code) VALUES (?,?,?)",
-                   [key, link, media_code(link)])
+        sql("INSERT OR IGNORE INTO media (post_id, link, code) VALUES (?,?,?)", [key, link, media_code(link)])
     if post.handle:
         _upsert_account(db, post.platform, post.handle, post.author_name, stamp)
     if post.post_id:
@@ -181,18 +179,14 @@ def _upsert_post(db: sqlite_utils.Database, post: Post, stamp: str) -> tuple[str
 
 
 def _upsert_account(db: sqlite_utils.Database, platform: str, handle: str, name: str | None, stamp: str) -> None:
-    account_id = f"{platform}:{handle.lower()}"
-    row = db.execute("SELECT display_names FROM accounts WHERE id = ?", [account_id]).fetchone()
-    if row is None:
-        db.execute("INSERT INTO accounts (id, platform, handle, display_names, first_seen, last_seen)"
-                   " VALUES (?,?,?,?,?,?)", [account_id, platform, handle, json.dumps([name] if name else []),
-                                             stamp, stamp])
-        return
-    names = json.loads(row[0])
-    if name and name not in names:
-        names.append(name)
-    db.execute("UPDATE accounts SET display_names = ?, last_seen = ? WHERE id = ?",
-               [json.dumps(names, ensure_ascii=False), stamp, account_id])
+    """One row per account; every display name it was shown under is kept, in order."""
+    db.conn.execute(
+        "INSERT INTO accounts (id, platform, handle, display_names, first_seen, last_seen)"
+        " VALUES (?1, ?2, ?3, CASE WHEN ?4 IS NULL THEN json_array() ELSE json_array(?4) END, ?5, ?5)"
+        " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, display_names ="
+        " CASE WHEN ?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(accounts.display_names) WHERE value = ?4)"
+        " THEN accounts.display_names ELSE json_insert(accounts.display_names, '$[#]', ?4) END",
+        [f"{platform}:{handle.lower()}", platform, handle, name, stamp])
 
 
 def _absorb_idless(db: sqlite_utils.Database, post: Post, key: str, stamp: str) -> None:
@@ -201,9 +195,11 @@ def _absorb_idless(db: sqlite_utils.Database, post: Post, key: str, stamp: str) 
     candidates = {f"{post.platform}:media:{media_code(link)}" for link in post.media}
     candidates.add(post_key(Post(platform=post.platform, handle=post.handle, date_text=post.date_text,
                                  text=post.text)))
-    for alias in candidates - {key}:
-        if db.execute("SELECT 1 FROM posts WHERE id = ?", [alias]).fetchone():
-            merge_post(db, alias, key, stamp)
+    candidates.discard(key)
+    found = db.conn.execute(f"SELECT id FROM posts WHERE id IN ({','.join('?' * len(candidates))})",
+                            list(candidates)).fetchall()
+    for (alias,) in found:
+        merge_post(db, alias, key, stamp)
 
 
 def merge_post(db: sqlite_utils.Database, alias: str, target: str, stamp: str) -> None:
