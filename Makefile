@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/archiver archive --db $(DB) samples/articles
+	$(BIN)/archiver verify --db $(DB) --offline
 	$(BIN)/archiver stats --db $(DB)
 	@echo
 	@echo "Browse the archive: $(BIN)/datasette $(DB)   (then open http://127.0.0.1:8001/)"
@@ -26,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/verify.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

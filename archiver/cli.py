@@ -16,7 +16,8 @@ from .extract import extract_document
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
-from .store import ArchiveError, add_verdict, stats as archive_stats
+from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
+from .verify import ALL_CHECKS, verify as verify_posts
 
 DEFAULT_DB = "db/archive.db"
 
@@ -39,6 +40,23 @@ def fetch_options(command):
 def make_policy(max_bytes: int, timeout: float, allowed_networks, **extra) -> FetchPolicy:
     return FetchPolicy(max_bytes=max_bytes, connect_timeout=min(timeout, 10.0), read_timeout=timeout,
                        total_timeout=max(timeout * 4, 60.0), allowed_networks=list(allowed_networks), **extra)
+
+
+def crawl_options(per_host_delay: float, what: str):
+    """Options of the commands that fetch many URLs and report a run."""
+    def decorate(command):
+        for option in reversed([
+            click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+                         help=f"{what} at once."),
+            click.option("--per-host-delay", type=click.FloatRange(min=0), default=per_host_delay,
+                         show_default=True, help="Seconds between two requests to the same host."),
+            click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+                         help="Retries of a 429 or 5xx answer, with backoff."),
+            click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout."),
+        ]):
+            command = option(command)
+        return command
+    return decorate
 
 
 def db_option(command):
@@ -100,13 +118,7 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @db_option
-@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Pages fetched at once.")
-@click.option("--per-host-delay", type=click.FloatRange(min=0), default=0.5, show_default=True,
-              help="Seconds between two requests to the same host.")
-@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="Retries of a 429 or 5xx answer, with backoff.")
-@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
+@crawl_options(per_host_delay=0.5, what="Pages fetched")
 @fetch_options
 def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks):
     """Archive the articles in SOURCES and every post they cite.
@@ -128,6 +140,55 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
                    f"{summary.posts_new} new posts, {summary.citations_new} new citations, "
                    f"{len(summary.errors)} failed sources", err=True)
     sys.exit(1 if summary.errors else 0)
+
+
+def _check_names(ctx, param, value: str | None):
+    if not value:
+        return None
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - set(ALL_CHECKS)
+    if unknown:
+        raise click.BadParameter(f"unknown check(s) {', '.join(sorted(unknown))}; choose from {', '.join(ALL_CHECKS)}")
+    return names
+
+
+@cli.command()
+@db_option
+@click.option("--post", "posts", multiple=True, metavar="ID",
+              help="Check only this post (stored id or post URL); repeatable. Default: every post.")
+@click.option("--offline", is_flag=True, help="Run only the offline checks; network checks are recorded as skipped.")
+@click.option("--checks", callback=_check_names, metavar="A,B",
+              help=f"Run only these checks: {', '.join(ALL_CHECKS)}.")
+@click.option("--save-missing", is_flag=True, help="Ask Save Page Now to archive posts with no Wayback copy.")
+@crawl_options(per_host_delay=1.0, what="Posts checked over the network")
+@fetch_options
+def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, save_missing, as_json,
+           max_bytes, timeout, allowed_networks):
+    """Run the automatic checks on archived posts and record every result.
+
+    Offline: status-id time, handle consistency, cross-citation. Network:
+    media-link resolution, liveness (oEmbed), text drift, archived copies
+    (Wayback Machine). Checks add evidence; they never change a reviewer's
+    verdict. Without a network, network checks are recorded as skipped.
+    """
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
+    db = open_archive(db_path)
+    try:
+        post_ids = [find_post_id(db, post) for post in posts] or None
+    except ArchiveError as error:
+        raise click.ClickException(str(error))
+    policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay, retries=retries)
+    summary = verify_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", checks=checks,
+                           offline=offline, policy=policy, workers=workers, save_missing=save_missing)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    for post_id, check, outcome, text in summary.findings:
+        click.echo(f"{post_id}  {check}  {outcome}: {text}")
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in summary.outcomes.items())
+    merged = f"; {len(summary.merged)} id-less posts merged into their ids" if summary.merged else ""
+    click.echo(f"run {summary.run_id}: {summary.posts} posts checked: {counts}{merged}", err=True)
 
 
 @cli.command()

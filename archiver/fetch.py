@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -31,6 +32,23 @@ class FetchError(Exception):
     """A URL that could not be fetched; the message is for the person running the job."""
 
 
+class Refused(FetchError):
+    """The fetch guard would not request this URL (scheme, internal address)."""
+
+
+class Unreachable(FetchError):
+    """The network or the host could not be reached at all (no DNS, no route, refused connection)."""
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses a host name resolves to (the system resolver)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise Unreachable(f"cannot resolve host {host!r} ({error.strerror}); check the URL and the network")
+    return [info[4][0].split("%")[0] for info in infos]
+
+
 @dataclass
 class FetchPolicy:
     """What the fetcher may do. Private addresses are refused unless allowed here."""
@@ -45,6 +63,7 @@ class FetchPolicy:
     max_retry_wait: float = 60.0
     per_host_delay: float = 0.0
     per_host_concurrency: int = 2
+    resolve: Callable[[str, int], list[str]] = resolve_host
 
     def allows(self, address: ipaddress._BaseAddress) -> bool:
         return any(address in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
@@ -106,19 +125,14 @@ def check_url(url: str, policy: FetchPolicy) -> None:
     """Refuse non-http(s) URLs and hosts that resolve to internal addresses."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(f"refused: only http and https URLs are fetched, not {parts.scheme or 'a bare path'!r}")
+        raise Refused(f"refused: only http and https URLs are fetched, not {parts.scheme or 'a bare path'!r}")
     host = parts.hostname
     if not host:
-        raise FetchError("refused: the URL has no host name")
-    try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise FetchError(f"cannot resolve host {host!r} ({error.strerror}); check the URL and the network")
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        raise Refused("refused: the URL has no host name")
+    for text in policy.resolve(host, parts.port or (443 if parts.scheme == "https" else 80)):
+        address = ipaddress.ip_address(text)
         if _internal(address) and not policy.allows(address):
-            raise FetchError(
+            raise Refused(
                 f"refused: {host} resolves to the internal address {address}; "
                 "allow it with --allow-network or allowed_networks in the config if this is intended")
 
@@ -131,13 +145,15 @@ def _internal(address) -> bool:
 
 
 def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None,
-          headers: dict[str, str] | None = None, pacer: HostPacer | None = None) -> Response:
+          headers: dict[str, str] | None = None, pacer: HostPacer | None = None,
+          stop_at: Callable[[str], bool] | None = None) -> Response:
     """GET a URL within the policy, retrying 429 and 5xx with backoff (honouring
-    Retry-After). Raises FetchError with a readable reason."""
+    Retry-After). Raises FetchError with a readable reason. With `stop_at`, a
+    redirect to a URL it accepts is not followed: the redirect itself is returned."""
     policy = policy or FetchPolicy()
     pacer = pacer or HostPacer(policy.per_host_delay, policy.per_host_concurrency)
     for attempt in range(policy.retries + 1):
-        response = _fetch_once(url, session, policy, headers, pacer)
+        response = _fetch_once(url, session, policy, headers, pacer, stop_at)
         if response.status not in RETRY_STATUSES or attempt == policy.retries:
             return response
         wait = retry_wait(response.headers.get("Retry-After"), policy.backoff * 2 ** attempt)
@@ -162,7 +178,8 @@ def retry_wait(retry_after: str | None, default: float) -> float:
 
 
 def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
-                headers: dict[str, str] | None, pacer: HostPacer) -> Response:
+                headers: dict[str, str] | None, pacer: HostPacer,
+                stop_at: Callable[[str], bool] | None = None) -> Response:
     redirects: list[str] = []
     current = url
     deadline = time.monotonic() + policy.total_timeout
@@ -178,13 +195,16 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
         except requests.exceptions.SSLError as error:
             raise FetchError(f"TLS error ({error.__class__.__name__}); set REQUESTS_CA_BUNDLE if a proxy re-signs traffic")
         except requests.exceptions.ConnectionError as error:
-            raise FetchError(f"cannot connect ({_reason(error)}); check the URL and the network")
+            raise Unreachable(f"cannot connect ({_reason(error)}); check the URL and the network")
         except requests.exceptions.RequestException as error:
             raise FetchError(f"request failed: {_reason(error)}")
         if body is None:
             reply.close()
             current = urljoin(current, reply.headers.get("Location", ""))
             redirects.append(current)
+            if stop_at and stop_at(current):
+                return Response(url=url, final_url=current, status=reply.status_code,
+                                headers=dict(reply.headers), body=b"", redirects=redirects)
             if len(redirects) > MAX_REDIRECTS or redirects.count(current) > 1:
                 raise FetchError(f"redirect loop or too many redirects ({len(redirects)}), last to {current}")
             continue

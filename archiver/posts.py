@@ -36,6 +36,11 @@ def media_links(text: str | None) -> list[str]:
     return [m.group(0) for m in _MEDIA.finditer(text or "")]
 
 
+def without_media_links(text: str) -> str:
+    """The text with its media short links taken out (they differ between copies of one post)."""
+    return _MEDIA.sub(" ", text)
+
+
 def post_text(raw: str | None) -> str | None:
     """A post's text as the article shows it, or None for a 'deleted' placeholder."""
     text = collapse(raw)

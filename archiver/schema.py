@@ -190,6 +190,38 @@ def m004_search_follows_only_text_changes(db: sqlite_utils.Database) -> None:
     """)
 
 
+
+CHECK_OUTCOMES = ("pass", "warn", "fail", "error", "skipped")
+AVAILABILITY = ("live", "unavailable")
+
+
+@migrations()
+def m005_checks(db: sqlite_utils.Database) -> None:
+    """Automatic checks: every run of a check is a row (the history), and the
+    posts carry a summary of the latest ones. Checks never touch `status`."""
+    db.executescript(f"""
+    CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        check_name TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ({_vocabulary(CHECK_OUTCOMES)})),
+        summary TEXT,
+        detail TEXT NOT NULL DEFAULT '{{}}',
+        evidence_url TEXT,
+        method TEXT,
+        capture_id INTEGER REFERENCES captures(id),
+        checked_at TEXT NOT NULL
+    );
+    CREATE INDEX checks_post ON checks(post_id, check_name, id);
+    CREATE INDEX checks_outcome ON checks(outcome, check_name);
+    ALTER TABLE posts ADD COLUMN availability TEXT CHECK (availability IN ({_vocabulary(AVAILABILITY)}));
+    ALTER TABLE posts ADD COLUMN last_live_at TEXT;
+    ALTER TABLE posts ADD COLUMN gone_since TEXT;
+    ALTER TABLE posts ADD COLUMN archived_url TEXT;
+    ALTER TABLE posts ADD COLUMN flags TEXT;
+    ALTER TABLE posts ADD COLUMN checked_at TEXT;
+    """)
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;

@@ -214,8 +214,7 @@ def merge_post(db: sqlite_utils.Database, alias: str, target: str, stamp: str) -
     db.execute("UPDATE OR IGNORE media SET post_id = ? WHERE post_id = ?", [target, alias])
     db.execute("DELETE FROM media WHERE post_id = ?", [alias])
     db.execute("UPDATE captures SET post_id = ? WHERE post_id = ?", [target, alias])
-    if "checks" in db.table_names():
-        db.execute("UPDATE checks SET post_id = ? WHERE post_id = ?", [target, alias])
+    db.execute("UPDATE checks SET post_id = ? WHERE post_id = ?", [target, alias])
     db.execute("UPDATE verifications SET post_id = ? WHERE post_id = ?", [target, alias])
     db.execute(
         "UPDATE posts SET (handle, author_name, text, date_text, date, first_seen) = (SELECT"
@@ -256,9 +255,7 @@ def add_verdict(db: sqlite_utils.Database, post: str, status: str, reviewer: str
 
 def stats(db: sqlite_utils.Database) -> dict:
     """Row counts per table and posts per status."""
-    tables = ["articles", "captures", "posts", "citations", "media", "accounts", "verifications", "runs"]
-    if "checks" in db.table_names():
-        tables.append("checks")
+    tables = ["articles", "captures", "posts", "citations", "media", "accounts", "verifications", "checks", "runs"]
     return {
         "tables": {name: db[name].count for name in tables},
         "posts_by_status": {status: db.execute("SELECT count(*) FROM posts WHERE status = ?", [status]).fetchone()[0]
