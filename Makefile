@@ -19,7 +19,8 @@ demo: $(STAMP)
 	$(BIN)/archiver verify --db $(DB) --offline
 	$(BIN)/archiver stats --db $(DB)
 	@echo
-	@echo "Browse the archive: $(BIN)/datasette $(DB)   (then open http://127.0.0.1:8001/)"
+	@echo "Browse the archive:  $(BIN)/archiver serve --db $(DB)   then open http://127.0.0.1:8001/"
+	@echo "Record verdicts:     $(BIN)/archiver reviewer add YOURNAME   (then log in at http://127.0.0.1:8001/-/login)"
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -17,6 +17,7 @@ from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
 from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
+from .reviewers import ReviewerError, add_reviewer, remove_reviewer, secrets_path
 from .verify import ALL_CHECKS, verify as verify_posts
 
 DEFAULT_DB = "db/archive.db"
@@ -222,6 +223,57 @@ def stats(db_path, as_json):
         click.echo(section.replace("_", " ") + ":")
         for name, count in counts.items():
             click.echo(f"  {name:<16}{count:>10,}")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 exposes the archive to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def serve(db_path, host, port):
+    """Browse, search and tag the archive in Datasette (http://HOST:PORT/).
+
+    Uses the configuration in config/ (metadata, settings, templates) and the
+    reviewer logins made with 'archiver reviewer add'.
+    """
+    from .serve import serve as run_datasette
+
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
+    open_archive(db_path)  # bring the schema up to date before Datasette reads it
+    click.echo(f"Serving {db_path} on http://{host}:{port}/  (Ctrl-C to stop; reviewers log in at /-/login)",
+               err=True)
+    run_datasette(db_path, host, port)
+
+
+@cli.group()
+def reviewer():
+    """Manage reviewer logins (password hashes in $ARCHIVER_REVIEWERS or config/reviewers.json, git-ignored)."""
+
+
+@reviewer.command("add")
+@click.argument("name")
+@click.password_option(help="The reviewer's password (prompted, twice, if not given).")
+def reviewer_add(name, password):
+    """Add reviewer NAME, or set a new password; asks for the password."""
+    try:
+        add_reviewer(name, password)
+    except ReviewerError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"reviewer {name} saved in {secrets_path()}; they log in at /-/login", err=True)
+
+
+@reviewer.command("remove")
+@click.argument("name")
+def reviewer_remove(name):
+    """Remove reviewer NAME's login (their verdicts stay in the log)."""
+    try:
+        removed = remove_reviewer(name)
+    except ReviewerError as error:
+        raise click.ClickException(str(error))
+    if not removed:
+        raise click.ClickException(f"no reviewer {name!r} in {secrets_path()}")
+    click.echo(f"reviewer {name} removed", err=True)
 
 
 if __name__ == "__main__":

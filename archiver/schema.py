@@ -154,7 +154,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         at TEXT NOT NULL
     );
     """)
-    ensure_triggers(db)
+    db.executescript(_LOG_GUARDS)
 
 
 @migrations(transactional=False)
@@ -222,6 +222,30 @@ def m005_checks(db: sqlite_utils.Database) -> None:
     ALTER TABLE posts ADD COLUMN checked_at TEXT;
     """)
 
+
+@migrations()
+def m006_review_queue(db: sqlite_utils.Database) -> None:
+    """What the review desk sorts and facets by, kept cheap on a million posts:
+    a live citation count per post (kept by triggers) and the indexes the
+    Datasette pages and canned queries use."""
+    db.executescript("""
+    ALTER TABLE posts ADD COLUMN citation_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE posts SET citation_count = (SELECT count(*) FROM citations
+      WHERE citations.post_id = posts.id AND citations.removed_at IS NULL);
+    CREATE INDEX posts_queue ON posts(status, citation_count DESC, first_seen DESC);
+    CREATE INDEX posts_first_seen ON posts(first_seen);
+    CREATE INDEX posts_platform ON posts(platform);
+    CREATE INDEX posts_availability ON posts(availability, gone_since);
+    CREATE INDEX posts_date ON posts(date);
+    CREATE INDEX articles_last_fetched ON articles(last_fetched);
+    CREATE INDEX articles_site ON articles(site);
+    CREATE INDEX citations_article ON citations(article_id);
+    CREATE INDEX verifications_reviewer ON verifications(reviewer, id);
+    CREATE INDEX captures_post ON captures(post_id);
+    CREATE INDEX media_post ON media(post_id);
+    """)
+    db.executescript(_COUNT_TRIGGERS)
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
@@ -230,6 +254,9 @@ WHEN NEW.id IS NOT OLD.id OR NEW.status IS NOT OLD.status OR NEW.note IS NOT OLD
   OR NEW.reviewer IS NOT OLD.reviewer OR NEW.created_at IS NOT OLD.created_at
   OR NOT EXISTS (SELECT 1 FROM post_aliases WHERE alias = OLD.post_id AND post_id = NEW.post_id)
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
+CREATE TRIGGER IF NOT EXISTS verifications_known_post BEFORE INSERT ON verifications
+WHEN NOT EXISTS (SELECT 1 FROM posts WHERE id = NEW.post_id)
+BEGIN SELECT RAISE(ABORT, 'no such post: a verdict needs a stored post id'); END;
 CREATE TRIGGER IF NOT EXISTS verifications_set_status AFTER INSERT ON verifications
 BEGIN
   UPDATE posts SET status = NEW.status, status_by = NEW.reviewer, status_at = NEW.created_at
@@ -246,6 +273,9 @@ CREATE TRIGGER IF NOT EXISTS account_verdicts_no_delete BEFORE DELETE ON account
 BEGIN SELECT RAISE(ABORT, 'account_verdicts is append-only: add a new verdict instead'); END;
 CREATE TRIGGER IF NOT EXISTS account_verdicts_no_update BEFORE UPDATE ON account_verdicts
 BEGIN SELECT RAISE(ABORT, 'account_verdicts is append-only: add a new verdict instead'); END;
+CREATE TRIGGER IF NOT EXISTS account_verdicts_known_account BEFORE INSERT ON account_verdicts
+WHEN NOT EXISTS (SELECT 1 FROM accounts WHERE id = NEW.account_id)
+BEGIN SELECT RAISE(ABORT, 'no such account: a verdict needs a stored account id'); END;
 CREATE TRIGGER IF NOT EXISTS account_verdicts_set_credibility AFTER INSERT ON account_verdicts
 BEGIN
   UPDATE accounts SET credibility = NEW.credibility, credibility_by = NEW.reviewer,
@@ -254,9 +284,24 @@ END;
 """
 
 
+_COUNT_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS citations_count_insert AFTER INSERT ON citations WHEN NEW.removed_at IS NULL
+BEGIN UPDATE posts SET citation_count = citation_count + 1 WHERE id = NEW.post_id; END;
+CREATE TRIGGER IF NOT EXISTS citations_count_delete AFTER DELETE ON citations WHEN OLD.removed_at IS NULL
+BEGIN UPDATE posts SET citation_count = citation_count - 1 WHERE id = OLD.post_id; END;
+CREATE TRIGGER IF NOT EXISTS citations_count_update AFTER UPDATE OF post_id, removed_at ON citations
+WHEN OLD.post_id IS NOT NEW.post_id OR (OLD.removed_at IS NULL) IS NOT (NEW.removed_at IS NULL)
+BEGIN
+  UPDATE posts SET citation_count = citation_count - (OLD.removed_at IS NULL) WHERE id = OLD.post_id;
+  UPDATE posts SET citation_count = citation_count + (NEW.removed_at IS NULL) WHERE id = NEW.post_id;
+END;
+"""
+
+
 def ensure_triggers(db: sqlite_utils.Database) -> None:
-    """Re-assert the append-only guards: `table.transform()` drops triggers silently."""
-    db.executescript(_LOG_GUARDS)
+    """Re-assert the append-only guards and the counters: `table.transform()`
+    drops triggers silently."""
+    db.executescript(_LOG_GUARDS + _COUNT_TRIGGERS)
 
 
 def open_db(path: str) -> sqlite_utils.Database:
