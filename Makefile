@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/archiver archive --db $(DB) samples/articles
-	$(BIN)/archiver verify --db $(DB) --offline
+	$(BIN)/archiver run --config config/archiver.toml --db $(DB)
 	$(BIN)/archiver stats --db $(DB)
 	@echo
 	@echo "Browse the archive:  $(BIN)/archiver serve --db $(DB)   then open http://127.0.0.1:8001/"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -22,14 +23,15 @@ from typing import Callable
 import feedparser
 import requests
 import sqlite_utils
+from lxml import etree
 
 from .capture import WarcStore, sha256
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, is_url, read_file, read_stream
-from .store import (find_article, iso, record_capture, record_citations, touch_article, upsert_article,
-                    utc_now)
+from .store import (find_article, find_feed, iso, record_capture, record_citations, remember_entry, seen_entries,
+                    touch_article, touch_feed, update_feed, upsert_article, utc_now)
 
 _FEED_TYPES = ("rss", "atom", "xml")
 BATCH_ARTICLES = 200  # commit at least this often...
@@ -66,9 +68,35 @@ def is_feed(content_type: str | None, body: bytes) -> bool:
     return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
 
 
-def feed_links(body: bytes, base_url: str | None) -> list[str]:
+def is_sitemap(body: bytes) -> bool:
+    head = body[:2048].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<urlset" in head or b"<sitemapindex" in head) or \
+        head.startswith((b"<urlset", b"<sitemapindex"))
+
+
+def feed_links(body: bytes, base_url: str | None) -> list[tuple[str, str]]:
+    """(entry key, article link) of each feed entry; the key is the entry's id, else its link."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url or ""})
-    return [entry.link for entry in parsed.entries if entry.get("link")]
+    return [(entry.get("id") or entry.link, entry.link) for entry in parsed.entries if entry.get("link")]
+
+
+def sitemap_links(body: bytes) -> list[tuple[str, str]]:
+    """(key, URL) of each <loc> of a sitemap or a sitemap index (whose URLs are sitemaps)."""
+    try:
+        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError:
+        return []
+    locs = [el.text.strip() for el in root.iter("{*}loc") if el.text and el.text.strip()]
+    return [(loc, loc) for loc in locs]
+
+
+def listed_links(content_type: str | None, body: bytes, base_url: str | None) -> list[tuple[str, str]] | None:
+    """The article links a feed or sitemap lists, or None when the page is an article."""
+    if is_sitemap(body):
+        return sitemap_links(body)
+    if is_feed(content_type, body):
+        return feed_links(body, base_url)
+    return None
 
 
 class ArchiveRun:
@@ -77,8 +105,13 @@ class ArchiveRun:
     def __init__(self, db: sqlite_utils.Database, *, warc_dir: str | os.PathLike,
                  policy: FetchPolicy | None = None, session: requests.Session | None = None,
                  workers: int = 8, now: Callable[[], datetime] = utc_now, command: str = "archive",
-                 job: str | None = None, report: Callable[[str, str], None] | None = None):
+                 job: str | None = None, report: Callable[[str, str], None] | None = None,
+                 stop: threading.Event | None = None, max_articles: int | None = None,
+                 progress: Callable[[int], None] | None = None):
         self.db = db
+        self.stop = stop or threading.Event()
+        self.budget = max_articles  # articles this run may still read; None: no limit
+        self.progress = progress or (lambda done: None)
         self.policy = policy or FetchPolicy()
         self.session = session or make_session()
         self.pacer = HostPacer(self.policy.per_host_delay, self.policy.per_host_concurrency)
@@ -92,6 +125,7 @@ class ArchiveRun:
                                 [command, job, iso(started)])
         self.summary = RunSummary(run_id=cursor.lastrowid)
         self._queued_urls: set[str] = set()
+        self._listed_by: dict[str, tuple[str, str]] = {}  # article link -> (feed URL, entry key)
         self._batch_size = 0
         self._batch_started = 0.0
 
@@ -121,12 +155,17 @@ class ArchiveRun:
             self.db.conn.commit()
         self._batch_size = 0
 
-    def run(self, sources: list[str], stdin=None) -> RunSummary:
+    def run(self, sources: list[str], stdin=None, failed: list[Failed] = ()) -> RunSummary:
+        """Archive `sources`; `failed` are sources already known to be bad (kept on the run)."""
         with self.db.conn:
             self.db.execute("UPDATE runs SET sources = ? WHERE id = ?", [json.dumps(sources), self.summary.run_id])
         try:
             urls = []
+            for item in failed:
+                self._fail(item.source, item.reason)
             for source in expand(sources):
+                if self.stop.is_set():
+                    break
                 if isinstance(source, Failed):
                     self._fail(source.source, source.reason)
                 elif source == "-":
@@ -135,9 +174,12 @@ class ArchiveRun:
                     urls.append(source)
                 else:
                     urls += self._ingest_file(source)
-            if urls:
+            if urls and not self.stop.is_set():
                 self._fetch_all(urls)
-            self.summary.status = "failed" if self.summary.errors else "ok"
+            if self.stop.is_set():
+                self.summary.status = "interrupted"
+            else:
+                self.summary.status = "failed" if self.summary.errors else "ok"
         except KeyboardInterrupt:
             self.summary.status = "interrupted"
             raise
@@ -150,23 +192,35 @@ class ArchiveRun:
     def _ingest_file(self, path: str) -> list[str]:
         """Archive a saved article; a saved feed gives the article URLs it lists."""
         item = read_file(path, self.policy.max_bytes)
-        if isinstance(item, Loaded) and is_feed(None, item.data):
-            links = [link for link in feed_links(item.data, None) if is_url(link)]
+        listed = listed_links(None, item.data, None) if isinstance(item, Loaded) else None
+        if listed is not None:
+            links = [link for _, link in listed if is_url(link)]
             if not links:
-                self._fail(path, "feed lists no article links")
+                self._fail(path, "feed or sitemap lists no article links")
             return links
-        self._ingest(item)
+        if self._take_budget():
+            self._ingest(item)
         return []
+
+    def _take_budget(self) -> bool:
+        """Whether one more article may be read this run (max_articles)."""
+        if self.budget is None:
+            return True
+        if self.budget <= 0:
+            return False
+        self.budget -= 1
+        return True
 
     def _fetch_all(self, urls: list[str]) -> None:
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
             pending: dict[Future, tuple[str, dict | None]] = {}
 
-            def submit(url: str) -> None:
-                if url in self._queued_urls:
+            def submit(url: str, listed: bool = False) -> None:
+                """Queue a URL; `listed` ones (from a feed or sitemap) count against max_articles."""
+                if url in self._queued_urls or self.stop.is_set() or (listed and not self._take_budget()):
                     return
                 self._queued_urls.add(url)
-                known = find_article(self.db, fetch_url=url)
+                known = find_article(self.db, fetch_url=url) or find_feed(self.db, url)
                 headers = {}
                 if known and known["etag"]:
                     headers["If-None-Match"] = known["etag"]
@@ -177,6 +231,10 @@ class ArchiveRun:
             for url in urls:
                 submit(url)
             while pending:
+                if self.stop.is_set():  # abandon what is queued; articles in flight are dropped whole
+                    for future in pending:
+                        future.cancel()
+                    break
                 done, _ = wait(pending, timeout=0, return_when=FIRST_COMPLETED)
                 if not done:  # idle: do not hold the write lock while the network works
                     self._commit()
@@ -189,36 +247,54 @@ class ArchiveRun:
                         self._fail(url, str(error))
                         continue
                     for link in self._handle_response(url, response, known):
-                        submit(link)
+                        submit(link, listed=True)
 
     def _handle_response(self, url: str, response: Response, known: dict | None) -> list[str]:
-        """Ingest a fetched page; a feed gives the article links it lists.
-        `known` is the stored article the request was made conditional on."""
+        """Ingest a fetched page; a feed or sitemap gives the article links it
+        lists that this run has not seen in it before. `known` is the stored
+        article or feed the request was made conditional on."""
         if response.status == 304:
-            if known:
-                with self._write():
+            with self._write():
+                if known and "entries_seen" in known:
+                    touch_feed(self.db, url, self.now())
+                elif known:
                     touch_article(self.db, known["id"], self.now())
-                self.summary.articles_read += 1
-                self.summary.articles_unchanged += 1
+                    self.summary.articles_read += 1
+                    self.summary.articles_unchanged += 1
+                    self._remember_listing(url)
             return []
         if response.status >= 400:
             self._fail(url, f"HTTP {response.status}; the page is missing, refused or the server failed")
             return []
-        if is_feed(response.content_type, response.body):
-            fetched_at = self.now()
-            evidence = self.warc.write(response.final_url, response.body, status=response.status,
-                                       headers=response.headers, fetched_at=fetched_at)
-            with self._write():
-                record_capture(self.db, kind="feed", url=response.final_url, evidence=evidence,
-                               fetched_at=fetched_at, status=response.status, headers=response.headers,
-                               content_type=response.content_type)
-            links = feed_links(response.body, response.final_url)
-            if not links:
-                self._fail(url, "feed lists no article links")
-            return links
-        self._ingest(Loaded(url, response.body, url=response.final_url, charset=response.charset,
-                            content_type=response.content_type), response)
-        return []
+        listed = listed_links(response.content_type, response.body, response.final_url)
+        if listed is None:
+            self._ingest(Loaded(url, response.body, url=response.final_url, charset=response.charset,
+                                content_type=response.content_type), response)
+            return []
+        fetched_at = self.now()
+        evidence = self.warc.write(response.final_url, response.body, status=response.status,
+                                   headers=response.headers, fetched_at=fetched_at)
+        with self._write():
+            record_capture(self.db, kind="feed", url=response.final_url, evidence=evidence,
+                           fetched_at=fetched_at, status=response.status, headers=response.headers,
+                           content_type=response.content_type)
+            update_feed(self.db, url, response.headers, fetched_at)
+            seen = seen_entries(self.db, url)
+        if not listed:
+            self._fail(url, "feed or sitemap lists no article links")
+        links = []
+        for key, link in listed:
+            if key in seen or not is_url(link):
+                continue
+            self._listed_by[link] = (url, key)
+            links.append(link)
+        return links
+
+    def _remember_listing(self, link: str) -> None:
+        """The feed entry that listed this article is done: later runs skip it."""
+        listing = self._listed_by.pop(link, None)
+        if listing:
+            remember_entry(self.db, listing[0], listing[1], link, self.now())
 
     def _ingest(self, item: Loaded | Failed, response: Response | None = None) -> None:
         if isinstance(item, Failed):
@@ -244,7 +320,9 @@ class ArchiveRun:
         if known and known["last_sha256"] == sha:
             with self._write():
                 upsert_article(self.db, **article)
+                self._remember_listing(item.source)
             self.summary.articles_unchanged += 1
+            self.progress(self.summary.articles_read)
             return
         evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
                                    content_type=content_type, fetched_at=now)
@@ -255,12 +333,14 @@ class ArchiveRun:
                                         content_type=content_type, article_id=article_id)
             posts_new, citations_new = record_citations(self.db, article_id, record["posts"],
                                                         capture_id=capture_id, now=now)
+            self._remember_listing(item.source)
         self.summary.posts_new += posts_new
         self.summary.citations_new += citations_new
         if state == "new":
             self.summary.articles_new += 1
         else:
             self.summary.articles_changed += 1
+        self.progress(self.summary.articles_read)
 
     def _fail(self, source: str, reason: str) -> None:
         self.summary.errors.append((source, reason))

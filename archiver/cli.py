@@ -225,6 +225,129 @@ def stats(db_path, as_json):
             click.echo(f"  {name:<16}{count:>10,}")
 
 
+DEFAULT_CONFIG = "config/archiver.toml"
+
+
+def _load_jobs(config_path: str, names: tuple[str, ...]):
+    """The configuration and the chosen jobs; bad configuration exits 2 before anything runs."""
+    from .jobs import ConfigError, load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        click.echo(f"archiver: {error}", err=True)
+        sys.exit(2)
+    unknown = [name for name in names if name not in config.jobs]
+    if unknown:
+        click.echo(f"archiver: {config_path}: no job named {', '.join(map(repr, unknown))}; "
+                   f"jobs: {', '.join(config.jobs)}", err=True)
+        sys.exit(2)
+    return config, [config.jobs[name] for name in names] if names else list(config.jobs.values())
+
+
+def _summary_line(result) -> str:
+    parts = [f"job {result.job}"]
+    if result.archive:
+        a = result.archive
+        parts.append(f"run {a.run_id} {a.status}: {a.articles_read} articles read ({a.articles_new} new, "
+                     f"{a.articles_changed} changed, {a.articles_unchanged} unchanged), {a.posts_new} new posts, "
+                     f"{len(a.errors)} failed sources")
+    if result.verify:
+        v = result.verify
+        parts.append(f"{v.posts} posts checked (" + ", ".join(f"{n} {o}" for o, n in v.outcomes.items() if n) + ")")
+    return "; ".join(parts)
+
+
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_CONFIG",
+                             default=DEFAULT_CONFIG, show_default=True, help="The job file; also $ARCHIVER_CONFIG.")
+
+
+@cli.command()
+@click.argument("jobs", nargs=-1)
+@config_option
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB",
+              help="The archive (SQLite); default: the job file's `db`, or $ARCHIVER_DB.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every failed source and finding as it happens.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary of each run on stdout.")
+def run(jobs, config_path, db_path, quiet, verbose, as_json):
+    """Run JOBS from the job file once (default: all of them), then exit.
+
+    For cron, systemd timers and CI. Exit status: 0 when all went well, 1 when
+    some sources failed or a job was already running, 2 for bad configuration.
+    """
+    from .jobs import JobLocked, run_job
+
+    config, chosen = _load_jobs(config_path, jobs)
+    db = Path(db_path) if db_path else config.db
+    status = 0
+    reports = []
+    for job in chosen:
+        bar = None
+        if not (quiet or as_json) and sys.stderr.isatty():
+            from tqdm import tqdm
+            bar = tqdm(desc=f"{job.name}: articles", unit=" articles", file=sys.stderr, leave=False)
+
+        def report(source, reason, bar=bar, name=job.name):
+            line = f"archiver: {name}: {source}: {reason}"
+            if bar:
+                bar.write(line, file=sys.stderr)
+            else:
+                click.echo(line, err=True)
+
+        try:
+            result = run_job(job, db, progress=(lambda done, bar=bar: bar.update(done - bar.n)) if bar else None,
+                             report=report)
+        except JobLocked as error:
+            click.echo(f"archiver: {error}", err=True)
+            status = max(status, 1)
+            continue
+        finally:
+            if bar:
+                bar.close()
+        if result.failed:
+            status = max(status, 1)
+        if as_json:
+            reports.append(result.as_dict())
+        elif not quiet:
+            click.echo(_summary_line(result), err=True)
+            if verbose and result.verify:
+                for post_id, check, outcome, text in result.verify.findings:
+                    click.echo(f"{post_id}  {check}  {outcome}: {text}", err=True)
+    if as_json:
+        click.echo(json.dumps(reports, ensure_ascii=False))
+    sys.exit(status)
+
+
+@cli.command()
+@click.argument("jobs", nargs=-1)
+@config_option
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB",
+              help="The archive (SQLite); default: the job file's `db`, or $ARCHIVER_DB.")
+@click.option("--every", type=click.FloatRange(min=0.5), metavar="SECONDS",
+              help="Ignore the cron schedules and run every SECONDS (for trials and tests).")
+def schedule(jobs, config_path, db_path, every):
+    """Run JOBS (default: all) on their cron schedules until stopped.
+
+    Logs each run; a job never runs twice at once; SIGTERM or Ctrl-C lets the
+    current article finish, records the run as interrupted, and exits 0.
+    """
+    import logging
+
+    from .jobs import schedule as run_schedule
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    config, chosen = _load_jobs(config_path, jobs)
+    db = Path(db_path) if db_path else config.db
+    for job in chosen:
+        when = f"every {every:g} s" if every else f"cron '{job.schedule or '0 * * * *'}' (UTC)"
+        click.echo(f"archiver: scheduling job {job.name}: {when}", err=True)
+    run_schedule(config, db, chosen, every=every,
+                 on_result=lambda result: logging.getLogger("archiver").info("%s", _summary_line(result)))
+    click.echo("archiver: scheduler stopped", err=True)
+
+
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True,

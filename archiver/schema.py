@@ -258,6 +258,30 @@ def m007_filtered_facets(db: sqlite_utils.Database) -> None:
     DROP INDEX posts_status;
     """)
 
+
+@migrations()
+def m008_feeds(db: sqlite_utils.Database) -> None:
+    """Feeds and sitemaps are read incrementally: their validators for
+    conditional requests, and every entry already archived."""
+    db.executescript("""
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        first_fetched TEXT NOT NULL,
+        last_fetched TEXT NOT NULL,
+        entries_seen INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE feed_entries (
+        feed_url TEXT NOT NULL REFERENCES feeds(url),
+        entry_key TEXT NOT NULL,
+        link TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (feed_url, entry_key)
+    );
+    CREATE INDEX runs_job ON runs(job, status);
+    """)
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;

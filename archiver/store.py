@@ -108,6 +108,36 @@ def touch_article(db: sqlite_utils.Database, article_id: int, now: datetime) -> 
     db.execute("UPDATE articles SET last_fetched = ? WHERE id = ?", [iso(now), article_id])
 
 
+def find_feed(db: sqlite_utils.Database, url: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM feeds WHERE url = ?", [url]))
+    return rows[0] if rows else None
+
+
+def update_feed(db: sqlite_utils.Database, url: str, headers: dict, now: datetime) -> None:
+    """Remember a fetched feed or sitemap and its validators for the next conditional request."""
+    stamp = iso(now)
+    db.conn.execute(
+        "INSERT INTO feeds (url, etag, last_modified, first_fetched, last_fetched) VALUES (?,?,?,?,?)"
+        " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,"
+        " last_fetched = excluded.last_fetched",
+        [url, headers.get("ETag"), headers.get("Last-Modified"), stamp, stamp])
+
+
+def touch_feed(db: sqlite_utils.Database, url: str, now: datetime) -> None:
+    db.conn.execute("UPDATE feeds SET last_fetched = ? WHERE url = ?", [iso(now), url])
+
+
+def seen_entries(db: sqlite_utils.Database, feed_url: str) -> set[str]:
+    return {row[0] for row in db.conn.execute("SELECT entry_key FROM feed_entries WHERE feed_url = ?", [feed_url])}
+
+
+def remember_entry(db: sqlite_utils.Database, feed_url: str, key: str, link: str, now: datetime) -> None:
+    """A feed entry whose article is archived: later runs do not fetch it again."""
+    if db.conn.execute("INSERT OR IGNORE INTO feed_entries (feed_url, entry_key, link, first_seen) VALUES (?,?,?,?)",
+                       [feed_url, key, link, iso(now)]).rowcount:
+        db.conn.execute("UPDATE feeds SET entries_seen = entries_seen + 1 WHERE url = ?", [feed_url])
+
+
 def record_citations(db: sqlite_utils.Database, article_id: int, posts: list[Post], *,
                      capture_id: int | None, now: datetime) -> tuple[int, int]:
     """Bring an article's citations up to date with the posts it now shows.
