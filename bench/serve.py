@@ -13,6 +13,7 @@ under 300 ms for each.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -37,12 +38,12 @@ TOPICAL = ("flood bridge checkpoint convoy market fire border queue river night 
            "пожар рынок мост 洪水 橋 検問所").split()
 
 
-def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:  # (words, cumulative weights)
     """Words with Zipf-like frequencies, as in real text: a few function words
     everywhere, topical words in a few percent of posts, a long tail of names."""
     tail = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9))) for _ in range(20_000)]
     words = COMMON + TOPICAL + tail
-    return words, [1 / (rank + 1) for rank in range(len(words))]
+    return words, list(itertools.accumulate(1 / (rank + 1) for rank in range(len(words))))
 PLATFORMS = ("twitter",) * 8 + ("telegram", "youtube", "bluesky", "mastodon")
 
 
@@ -59,7 +60,7 @@ def generate(path: Path, posts: int, articles: int, seed: int = 7) -> None:
             "INSERT INTO articles (id, url, title, site, language, published, first_fetched, last_fetched,"
             " last_sha256) VALUES (?,?,?,?,?,?,?,?,?)",
             ((i, f"https://news{i % 400}.example/story/{i}", f"Fictional story {i} about the "
-              + " ".join(rng.choices(words, weights, k=4)), f"news{i % 400}.example", rng.choice(("en", "fa", "ru", "ja")),
+              + " ".join(rng.choices(words, cum_weights=weights, k=4)), f"news{i % 400}.example", rng.choice(("en", "fa", "ru", "ja")),
               f"2025-{1 + i % 12:02}-{1 + i % 28:02}", stamp.format(1 + i % 28, i % 24),
               stamp.format(1 + i % 28, i % 24), f"{i:064x}") for i in range(1, articles + 1)))
     batch = 50_000
@@ -72,7 +73,7 @@ def generate(path: Path, posts: int, articles: int, seed: int = 7) -> None:
             status = "unverified" if rng.random() < 0.9 else rng.choice(POST_STATUSES[1:])
             availability = rng.choice((None, None, "live", "live", "unavailable"))
             rows.append((f"{platform}:{post_id}", platform, post_id, f"https://twitter.com/{handle}/status/{post_id}",
-                         handle, f"Fictional Account {n % 50_000}", " ".join(rng.choices(words, weights, k=rng.randint(6, 30))),
+                         handle, f"Fictional Account {n % 50_000}", " ".join(rng.choices(words, cum_weights=weights, k=rng.randint(6, 30))),
                          f"2025-{1 + n % 12:02}-{1 + n % 28:02}", stamp.format(1 + n % 28, n % 24),
                          stamp.format(1 + n % 28, n % 24), status, availability,
                          '["status_id_time"]' if rng.random() < 0.03 else None))
