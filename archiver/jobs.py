@@ -35,7 +35,8 @@ from .verify import ALL_CHECKS, VerifySummary, verify
 log = logging.getLogger("archiver.jobs")
 
 STEPS = ("archive", "verify")
-_JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "recheck_after_days",
+_JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "save_missing",
+             "recheck_after_days",
              "max_articles", "workers", "per_host_delay", "per_host_concurrency", "allowed_networks",
              "timeout", "max_bytes", "retries", "description"}
 _TOP_KEYS = {"db", "jobs"}
@@ -60,6 +61,7 @@ class Job:
     steps: list[str] = field(default_factory=lambda: list(STEPS))
     checks: list[str] = field(default_factory=lambda: list(ALL_CHECKS))
     offline: bool = False
+    save_missing: bool = False
     recheck_after_days: list[float] = field(default_factory=lambda: [1, 7, 30])
     max_articles: int | None = None
     workers: int = 8
@@ -134,7 +136,7 @@ def _check_type(value, kind, where: str) -> None:
 
 
 _TYPES = {"sources": "texts", "url_lists": "texts", "sitemaps": "texts", "schedule": "text", "steps": "texts",
-          "checks": "texts", "offline": "flag", "recheck_after_days": "numbers", "max_articles": "whole",
+          "checks": "texts", "offline": "flag", "save_missing": "flag", "recheck_after_days": "numbers", "max_articles": "whole",
           "workers": "whole", "per_host_delay": "number", "per_host_concurrency": "whole",
           "allowed_networks": "texts", "timeout": "number", "max_bytes": "whole", "retries": "whole",
           "description": "text"}
@@ -309,7 +311,8 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             due = due_posts(db, job.recheck_after_days, now())
             if due:
                 result.verify = verify(db, due, warc_dir=db_path.parent / "warc", checks=set(job.checks),
-                                       offline=job.offline, policy=job.policy(), workers=job.workers, now=now)
+                                       offline=job.offline, policy=job.policy(), workers=job.workers, now=now,
+                                       save_missing=job.save_missing)
         db.close()
     return result
 

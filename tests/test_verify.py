@@ -334,6 +334,19 @@ def test_no_snapshot_warns_and_malformed_answers_are_errors(archived, tmp_path):
     assert latest(db, f"twitter:{JULY}", "archived_copies")[0] == "error"
 
 
+@responses.activate
+def test_save_page_now_is_asked_only_when_configured_and_only_for_missing_copies(archived, tmp_path):
+    db = archived(**{"a.html": page(embed(JULY))})
+    responses.get(AVAILABLE, json={"archived_snapshots": {}})
+    responses.get(CDX, json=[])
+    save = responses.get(re.compile(r"https://web\.archive\.org/save/.*"), status=200, body="<html>saved</html>")
+    run_checks(db, tmp_path, "archived_copies")
+    assert save.call_count == 0
+    run_checks(db, tmp_path, "archived_copies", save_missing=True)
+    assert save.call_count == 1
+    assert latest(db, f"twitter:{JULY}", "archived_copies")[2]["save_requested"]["http_status"] == 200
+
+
 # --- human verdicts are never overwritten; concurrency within limits ----------------------------------
 
 @responses.activate
