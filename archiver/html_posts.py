@@ -161,13 +161,17 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     return _finish(scan)
 
 
+_BODY_TAG = re.compile(rb"<body", re.I)
+
+
 def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
     """How often each pattern is in the markup, and every post URL written in
     it as it reads once parsed (entities decoded), with how often it is written."""
     seen: Counter = Counter()
     needles: Counter = Counter()
     last_end = -1
-    body = max(markup.find(b"<body"), markup.find(b"<BODY"), 0)
+    opening = _BODY_TAG.search(markup)
+    body = opening.start() if opening else 0
     for index, start, _ in _AUTOMATON.find_matches_as_indexes(memoryview(markup)[body:]):
         start += body
         pattern = _PATTERNS[index]
