@@ -39,8 +39,7 @@ def fetch_options(command):
 
 
 def make_policy(max_bytes: int, timeout: float, allowed_networks, **extra) -> FetchPolicy:
-    return FetchPolicy(max_bytes=max_bytes, connect_timeout=min(timeout, 10.0), read_timeout=timeout,
-                       total_timeout=max(timeout * 4, 60.0), allowed_networks=list(allowed_networks), **extra)
+    return FetchPolicy.with_timeout(timeout, max_bytes=max_bytes, allowed_networks=list(allowed_networks), **extra)
 
 
 def crawl_options(per_host_delay: float, what: str):

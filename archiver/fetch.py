@@ -65,6 +65,13 @@ class FetchPolicy:
     per_host_concurrency: int = 2
     resolve: Callable[[str, int], list[str]] = resolve_host
 
+    @classmethod
+    def with_timeout(cls, timeout: float, **options) -> "FetchPolicy":
+        """A policy from the one timeout a person sets: connecting gives up sooner,
+        a whole page may take a few reads' worth."""
+        return cls(connect_timeout=min(timeout, 10.0), read_timeout=timeout,
+                   total_timeout=max(timeout * 4, 60.0), **options)
+
     def allows(self, address: ipaddress._BaseAddress) -> bool:
         return any(address in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
 

@@ -74,10 +74,10 @@ class Job:
     description: str | None = None
 
     def policy(self) -> FetchPolicy:
-        return FetchPolicy(max_bytes=self.max_bytes, connect_timeout=min(self.timeout, 10.0),
-                           read_timeout=self.timeout, total_timeout=max(self.timeout * 4, 60.0),
-                           allowed_networks=list(self.allowed_networks), retries=self.retries,
-                           per_host_delay=self.per_host_delay, per_host_concurrency=self.per_host_concurrency)
+        return FetchPolicy.with_timeout(self.timeout, max_bytes=self.max_bytes,
+                                        allowed_networks=list(self.allowed_networks), retries=self.retries,
+                                        per_host_delay=self.per_host_delay,
+                                        per_host_concurrency=self.per_host_concurrency)
 
 
 @dataclass
