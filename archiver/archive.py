@@ -30,8 +30,8 @@ from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, is_url, read_file, read_stream
-from .store import (find_article, find_feed, iso, record_capture, record_citations, remember_entry, seen_entries,
-                    touch_article, touch_feed, update_feed, upsert_article, utc_now)
+from .store import (find_article, find_feed, iso, keep_response, record_capture, record_citations, remember_entry,
+                    seen_entries, touch_article, touch_feed, update_feed, upsert_article, utc_now)
 
 _FEED_TYPES = ("rss", "atom", "xml")
 BATCH_ARTICLES = 200  # commit at least this often...
@@ -272,12 +272,8 @@ class ArchiveRun:
                                 content_type=response.content_type), response)
             return []
         fetched_at = self.now()
-        evidence = self.warc.write(response.final_url, response.body, status=response.status,
-                                   headers=response.headers, fetched_at=fetched_at)
         with self._write():
-            record_capture(self.db, kind="feed", url=response.final_url, evidence=evidence,
-                           fetched_at=fetched_at, status=response.status, headers=response.headers,
-                           content_type=response.content_type)
+            keep_response(self.db, self.warc, response, kind="feed", fetched_at=fetched_at)
             update_feed(self.db, url, response.headers, fetched_at)
             seen = seen_entries(self.db, url)
         if not listed:

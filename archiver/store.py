@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from .capture import Evidence
+from .capture import Evidence, WarcStore
+from .fetch import Response
 from .platforms import match_url
 from .posts import Post
 from .schema import CREDIBILITY, POST_STATUSES
@@ -71,6 +72,16 @@ def record_capture(db: sqlite_utils.Database, *, kind: str, url: str, evidence: 
         [kind, url, article_id, post_id, iso(fetched_at), status, json.dumps(headers or {}), content_type,
          evidence.size, evidence.sha256, evidence.warc_path, evidence.warc_offset, evidence.warc_record_id])
     return cursor.lastrowid
+
+
+def keep_response(db: sqlite_utils.Database, warc: WarcStore, response: Response, *, kind: str,
+                  fetched_at: datetime, post_id: str | None = None) -> int:
+    """Keep a fetched response as evidence: its bytes in the WARC file, its capture row here."""
+    evidence = warc.write(response.final_url, response.body, status=response.status, headers=response.headers,
+                          fetched_at=fetched_at)
+    return record_capture(db, kind=kind, url=response.final_url, evidence=evidence, fetched_at=fetched_at,
+                          status=response.status, headers=response.headers, content_type=response.content_type,
+                          post_id=post_id)
 
 
 def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url: str | None = None):

@@ -32,7 +32,7 @@ from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreac
 from .platforms import match_url
 from .posts import collapse, without_media_links
 from .schema import CHECK_OUTCOMES
-from .store import find_post_id, iso, merge_post, record_capture, utc_now
+from .store import find_post_id, iso, keep_response, merge_post, utc_now
 
 OFFLINE_CHECKS = ("status_id_time", "handle_consistency", "cross_citation")
 NETWORK_CHECKS = ("media_resolution", "liveness", "text_drift", "archived_copies")
@@ -498,14 +498,9 @@ class Verifier:
         return self._post(target)
 
     def _write(self, post_id: str, result: Result, stamp: str) -> None:
-        capture_id = None
-        for kind, response in result.responses:
-            evidence = self.warc.write(response.final_url, response.body, status=response.status,
-                                       headers=response.headers, fetched_at=self.now())
-            cid = record_capture(self.db, kind=kind, url=response.final_url, evidence=evidence,
-                                 fetched_at=self.now(), status=response.status, headers=response.headers,
-                                 content_type=response.content_type, post_id=post_id)
-            capture_id = capture_id or cid
+        captures = [keep_response(self.db, self.warc, response, kind=kind, fetched_at=self.now(), post_id=post_id)
+                    for kind, response in result.responses]
+        capture_id = captures[0] if captures else None
         if result.check == "media_resolution":
             for entry in result.detail.get("links", []):
                 if entry["status_url"]:
