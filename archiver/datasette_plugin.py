@@ -16,7 +16,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from .posts import media_links
+from .posts import MEDIA_LINK
 from .reviewers import load_reviewers
 from .schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, POST_STATUSES
 
@@ -25,7 +25,6 @@ _BADGES = {"status": POST_STATUSES, "credibility": CREDIBILITY, "outcome": CHECK
            "availability": AVAILABILITY}
 _URL_COLUMNS = {"url", "archived_url", "evidence_url", "resolved_url", "fetch_url", "status_url"}
 _TEXT_COLUMNS = {"text", "shown_text"}
-_MEDIA = re.compile(r"((?:https?://)?(?:pic\.twitter\.com|pic\.x\.com|t\.co)/[A-Za-z0-9]+)")
 CSS = """
 .badge { display: inline-block; padding: 0.1em 0.5em; border-radius: 0.8em; font-size: 0.85em;
   font-weight: 600; background: #e5e7eb; color: #1f2937; white-space: nowrap; }
@@ -51,15 +50,21 @@ def link(url: str, text: str | None = None) -> Markup | str:
     return Markup('<a href="{}" rel="{}">{}</a>').format(url, LINK_REL, text or url)
 
 
-def text_with_media_links(text: str) -> Markup:
-    """Post text, escaped, with its media short links made into links."""
-    parts = []
-    for piece in _MEDIA.split(text):
-        if _MEDIA.fullmatch(piece):
-            parts.append(link(piece if piece.startswith("http") else f"https://{piece}", piece))
-        else:
-            parts.append(escape(piece))
-    return Markup("").join(parts)
+def media_link(short: str) -> Markup:
+    """A media short link as printed (pic.twitter.com/CODE), linked to its https URL."""
+    return link(short if short.startswith("http") else f"https://{short}", short)
+
+
+def text_with_media_links(text: str) -> Markup | None:
+    """Post text, escaped, with its media short links (as extraction finds them)
+    made into links; None when it has none."""
+    parts, end = [], 0
+    for match in MEDIA_LINK.finditer(text):
+        parts += [escape(text[end:match.start()]), media_link(match.group())]
+        end = match.end()
+    if not parts:
+        return None
+    return Markup("").join([*parts, escape(text[end:])])
 
 
 def flags_cell(value: str) -> Markup | None:
@@ -82,10 +87,10 @@ def render_cell(value, column, table, database, datasette):
         return link(value)
     if column == "flags":
         return flags_cell(value)
-    if column in _TEXT_COLUMNS and media_links(value):
+    if column in _TEXT_COLUMNS:
         return text_with_media_links(value)
     if column == "link" and table == "media":
-        return link(value if value.startswith("http") else f"https://{value}", value)
+        return media_link(value)
     return None
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 _SPACE = re.compile(r"\s+")
 # Media short links as tweets print them: pic.twitter.com/CODE, pic.x.com/CODE, t.co/CODE.
-_MEDIA = re.compile(
+MEDIA_LINK = re.compile(
     r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com|t\.co)/[A-Za-z0-9]+"
 )
 # What Twitter shows instead of the text of a post that is gone.
@@ -33,12 +33,12 @@ def collapse(text: str | None) -> str | None:
 
 def media_links(text: str | None) -> list[str]:
     """The media short links a post's text carries, in order, as printed."""
-    return [m.group(0) for m in _MEDIA.finditer(text or "")]
+    return [m.group(0) for m in MEDIA_LINK.finditer(text or "")]
 
 
 def without_media_links(text: str) -> str:
     """The text with its media short links taken out (they differ between copies of one post)."""
-    return _MEDIA.sub(" ", text)
+    return MEDIA_LINK.sub(" ", text)
 
 
 def post_text(raw: str | None) -> str | None:
