@@ -32,7 +32,7 @@ from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreac
 from .platforms import match_url
 from .posts import collapse, without_media_links
 from .schema import CHECK_OUTCOMES
-from .store import find_post_id, iso, keep_response, merge_post, utc_now
+from .store import find_post_id, iso, keep_response, media_code, merge_post, utc_now
 
 OFFLINE_CHECKS = ("status_id_time", "handle_consistency", "cross_citation")
 NETWORK_CHECKS = ("media_resolution", "liveness", "text_drift", "archived_copies")
@@ -404,7 +404,7 @@ class Verifier:
         unknown = self.checks - set(ALL_CHECKS)
         if unknown:
             raise ValueError(f"unknown check(s): {', '.join(sorted(unknown))}; choose from {', '.join(ALL_CHECKS)}")
-        self.offline = offline
+        self.skip_reason = "offline: network checks not run (--offline)" if offline else None
         self.policy = policy or FetchPolicy()
         self.client = HttpClient(session or make_session(), self.policy,
                                  HostPacer(self.policy.per_host_delay, self.policy.per_host_concurrency))
@@ -430,39 +430,41 @@ class Verifier:
 
     def _run(self, post_ids: list[str] | None) -> None:
         network = self.checks & set(NETWORK_CHECKS)
-        skip_reason = "offline: network checks not run (--offline)" if self.offline else None
         ids = post_ids or [row[0] for row in self.db.execute("SELECT id FROM posts ORDER BY rowid")]
-        if not network or skip_reason:
-            for post in filter(None, map(self._post, ids)):
-                self._record(post, offline_skips(post, network, skip_reason) if skip_reason else [])
+        if not network or self.skip_reason:
+            for post_id in ids:
+                self._record(post_id, None)
             return
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="verify") as pool:
-            pending: dict[Future, dict] = {}
+            pending: dict[Future, str] = {}
             for post in filter(None, map(self._post, ids)):
                 links = [row[0] for row in self.db.execute("SELECT link FROM media WHERE post_id = ? ORDER BY id",
                                                            [post["id"]])]
-                pending[pool.submit(network_checks, post, links, self.client, network, self.save_missing)] = post
+                pending[pool.submit(network_checks, post, links, self.client, network, self.save_missing)] = post["id"]
                 if len(pending) >= self.workers * 4:
                     self._collect(pending)
             while pending:
                 self._collect(pending)
 
-    def _collect(self, pending: dict[Future, dict]) -> None:
+    def _collect(self, pending: dict[Future, str]) -> None:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            post = pending.pop(future)
-            self._record(post, future.result())
+            self._record(pending.pop(future), future.result())
 
     def _post(self, post_id: str) -> dict | None:
         """The stored post, or None when an earlier merge in this run folded it away."""
         rows = list(self.db.query("SELECT * FROM posts WHERE id = ?", [post_id]))
         return rows[0] if rows else None
 
-    def _record(self, post: dict, network: list[Result]) -> None:
+    def _record(self, post_id: str, network: list[Result] | None) -> None:
         """Write a post's results: adopt an id its media revealed, then run the
-        offline checks on what is now known, and refresh the post's summary."""
+        offline checks on what is now known, and refresh the post's summary.
+        `network` is None when network checks did not run (offline, or not chosen)."""
         stamp = iso(self.now())
-        post = self._post(find_post_id(self.db, post["id"]))  # as stored now: a merge may have moved it
+        # as stored now: an earlier merge in this run may have folded it into another post
+        post = self._post(post_id) or self._post(find_post_id(self.db, post_id))
+        if network is None:
+            network = offline_skips(post, self.checks, self.skip_reason) if self.skip_reason else []
         adopted = adoptable_id(post, next((r for r in network if r.check == "media_resolution"), None))
         if adopted:
             post = self._adopt(post, *adopted, stamp)
@@ -492,8 +494,6 @@ class Verifier:
         self.db.conn.execute("INSERT OR IGNORE INTO posts (id, platform, post_id, url, first_seen, last_seen)"
                              " VALUES (?,?,?,?,?,?)", [target, post["platform"], status_id, url, stamp, stamp])
         merge_post(self.db, post["id"], target, stamp)
-        self.db.conn.execute("UPDATE media SET resolved_url = ?, resolved_at = ? WHERE post_id = ?",
-                             [url, stamp, target])
         self.summary.merged.append((post["id"], target))
         return self._post(target)
 
@@ -505,7 +505,8 @@ class Verifier:
             for entry in result.detail.get("links", []):
                 if entry["status_url"]:
                     self.db.conn.execute("UPDATE media SET resolved_url = ?, resolved_at = ? WHERE post_id = ?"
-                                         " AND link = ?", [entry["status_url"], stamp, post_id, entry["link"]])
+                                         " AND code = ?", [entry["status_url"], stamp, post_id,
+                                                           media_code(entry["link"])])
         self.db.conn.execute(
             "INSERT INTO checks (post_id, check_name, outcome, summary, detail, evidence_url, method, capture_id,"
             " checked_at) VALUES (?,?,?,?,?,?,?,?,?)",
