@@ -70,6 +70,13 @@ def open_archive(db_path: str):
     return open_db(db_path)
 
 
+def open_existing_archive(db_path: str):
+    """For commands that read an archive: a missing one is an error, not a new empty archive."""
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
+    return open_db(db_path)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="archiver")
 def cli():
@@ -171,9 +178,7 @@ def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, sa
     (Wayback Machine). Checks add evidence; they never change a reviewer's
     verdict. Without a network, network checks are recorded as skipped.
     """
-    if not os.path.exists(db_path):
-        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
-    db = open_archive(db_path)
+    db = open_existing_archive(db_path)
     try:
         post_ids = [find_post_id(db, post) for post in posts] or None
     except ArchiveError as error:
@@ -212,9 +217,7 @@ def tag(post, status, reviewer, note, db_path):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(db_path, as_json):
     """Print row counts per table and posts per status."""
-    if not os.path.exists(db_path):
-        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
-    figures = archive_stats(open_archive(db_path))
+    figures = archive_stats(open_existing_archive(db_path))
     if as_json:
         click.echo(json.dumps(figures))
         return
@@ -257,6 +260,8 @@ def _summary_line(result) -> str:
     return "; ".join(parts)
 
 
+job_db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB",
+                             help="The archive (SQLite); default: the job file's `db`, or $ARCHIVER_DB.")
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_CONFIG",
                              default=DEFAULT_CONFIG, show_default=True, help="The job file; also $ARCHIVER_CONFIG.")
 
@@ -264,8 +269,7 @@ config_option = click.option("--config", "config_path", type=click.Path(dir_okay
 @cli.command()
 @click.argument("jobs", nargs=-1)
 @config_option
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB",
-              help="The archive (SQLite); default: the job file's `db`, or $ARCHIVER_DB.")
+@job_db_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every failed source and finding as it happens.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary of each run on stdout.")
@@ -321,8 +325,7 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
 @cli.command()
 @click.argument("jobs", nargs=-1)
 @config_option
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB",
-              help="The archive (SQLite); default: the job file's `db`, or $ARCHIVER_DB.")
+@job_db_option
 @click.option("--every", type=click.FloatRange(min=0.5), metavar="SECONDS",
               help="Ignore the cron schedules and run every SECONDS (for trials and tests).")
 def schedule(jobs, config_path, db_path, every):
@@ -360,9 +363,7 @@ def serve(db_path, host, port):
     """
     from .serve import serve as run_datasette
 
-    if not os.path.exists(db_path):
-        raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
-    open_archive(db_path)  # bring the schema up to date before Datasette reads it
+    open_existing_archive(db_path)  # brings the schema up to date before Datasette reads it
     click.echo(f"Serving {db_path} on http://{host}:{port}/  (Ctrl-C to stop; reviewers log in at /-/login)",
                err=True)
     run_datasette(db_path, host, port)
