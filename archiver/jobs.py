@@ -279,7 +279,7 @@ class JobResult:
 
     @property
     def failed(self) -> bool:
-        return bool(self.archive and self.archive.errors) or bool(self.archive and self.archive.status != "ok")
+        return self.archive is not None and self.archive.status != "ok"  # failed sources, or interrupted
 
     def as_dict(self) -> dict:
         return {"job": self.job, "archive": self.archive.as_dict() if self.archive else None,
