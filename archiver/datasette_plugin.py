@@ -16,6 +16,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from .facets import TallyFacet
 from .posts import MEDIA_LINK
 from .reviewers import load_reviewers
 from .schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, POST_STATUSES
@@ -150,6 +151,11 @@ def extra_template_vars(view_name, table, database, request, datasette):
                            "query": "tag_post", "id_param": "post_id", "history": history.rows,
                            "citations": citations.rows, "checks": checks.rows, "captures": copies.rows}}
     return review_sections
+
+
+@hookimpl
+def register_facet_classes():
+    return [TallyFacet]
 
 
 @hookimpl

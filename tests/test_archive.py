@@ -33,6 +33,14 @@ EMBED = ('<html><body><article><p>Another fictional outlet cites the same post w
          'status/1412743195653046279">July 7, 2021</a></blockquote></article></body></html>')
 
 
+def tallies_agree(db) -> bool:
+    """post_tallies (kept by triggers) says what a GROUP BY over posts says."""
+    kept = db.execute("SELECT status, platform, availability, posts FROM post_tallies WHERE posts > 0"
+                      " ORDER BY 1, 2, 3").fetchall()
+    return kept == db.execute("SELECT status, platform, availability, count(*) FROM posts"
+                              " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()
+
+
 def counts(db) -> dict:
     return {name: db[name].count for name in ("articles", "posts", "citations", "accounts")}
 
@@ -105,6 +113,9 @@ def test_post_first_seen_without_id_is_merged_when_its_id_appears(db, tmp_path):
     assert [v["post_id"] for v in db["verifications"].rows] == ["twitter:1412743195653046279"]
     run(db, tmp_path, [tmp_path / "plain.txt"])  # the plain text citation follows the merge
     assert db["posts"].count == 1 and db["citations"].count == 2
+    assert tallies_agree(db)
+    db.execute("UPDATE posts SET availability = 'unavailable'")
+    assert tallies_agree(db) and db.execute("SELECT sum(posts) FROM post_tallies").fetchone() == (1,)
 
 
 def test_verdict_log_rejects_update_and_delete(db, tmp_path):
@@ -134,6 +145,7 @@ def test_database_from_the_first_migration_upgrades_with_its_data(tmp_path):
     post = db["posts"].get("twitter:1")
     assert (post["text"], post["status"]) == ("kept across upgrades", "false")
     assert [r["id"] for r in db["posts"].search("upgrades")] == ["twitter:1"]
+    assert tallies_agree(db)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [m.name for m in migrations.pending(db)] == []
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from archiver.archive import archive
 from archiver.cli import cli
+from archiver.facets import equality_filters
 from archiver.reviewers import add_reviewer, load_reviewers
 from archiver.schema import open_db
 from archiver.serve import make_datasette
@@ -83,6 +84,43 @@ def test_anonymous_readers_see_tables_queries_and_facets(site):
     assert {f["name"] for f in posts.json()["facet_results"].values()} >= {"status", "platform"}
     queue = client.get("/archive/review_queue.json?_shape=array").json()
     assert {row["id"] for row in queue} == {POST, "twitter:1412743195653046300"}
+
+
+def facet_counts(client, path: str, kind: str) -> dict:
+    """{facet name: [(value, count, selected, toggle_url)]} for the facets of one kind on a page."""
+    page = client.get(path).json()
+    return {f["name"]: [(v["value"], v["count"], v["selected"], v["toggle_url"]) for v in f["results"]]
+            for f in page["facet_results"].values() if f["type"] == kind}
+
+
+@pytest.mark.parametrize("query", ["", "?status=false", "?status=unverified&platform=twitter", "?platform=youtube",
+                                   "?_search=bridge", "?handle=FxDesk", "?_sort=date&status__exact=false"])
+def test_the_posts_page_facets_count_what_stock_facets_count(site, query):
+    """The posts table's facets come from trigger-kept tallies (or one GROUP BY
+    when the page is a search or filtered otherwise): the same values, counts
+    and links as Datasette's own column facets, before and after a verdict."""
+    client, db = site
+    db.execute("INSERT INTO posts (id, platform, first_seen, last_seen, availability)"
+               " VALUES ('youtube:fxclip01', 'youtube', '2026-01-01', '2026-01-01', 'live')")
+    db.conn.commit()
+    path = "/archive/posts.json" + (query + "&" if query else "?") + "_facet=status&_facet=platform&_facet=availability"
+    for step in ("before a verdict", "after a verdict", "served by a plain datasette before m009"):
+        if step == "after a verdict":
+            client.post("/archive/tag_post", {"post_id": POST, "status": "false", "note": "x"}, actor="alice")
+        if step.endswith("m009"):
+            db.execute("DROP TABLE post_tallies")
+        tallied, stock = facet_counts(client, path, "tally"), facet_counts(client, path, "column")
+        assert set(tallied) == {"status", "platform", "availability"} and tallied == stock, step
+        assert sum(n for _, n, _, _ in facet_counts(client, "/archive/posts.json", "tally")["status"]) == 3
+
+
+def test_only_equality_filters_on_tallied_columns_read_the_tallies():
+    columns = ("status", "platform")
+    assert equality_filters([("_facet", "status"), ("_sort", "date"), ("status", "false")], columns) == {"status": "false"}
+    assert equality_filters([("platform__exact", "twitter"), ("_next", "2")], columns) == {"platform": "twitter"}
+    for query in ([("_search", "bridge")], [("handle", "FxDesk")], [("status__not", "false")],
+                  [("status", "false"), ("status", "verified")], [("_where", "1")]):
+        assert equality_filters(query, columns) is None, query
 
 
 def test_search_finds_post_text(site):

@@ -1,0 +1,103 @@
+"""Facets for low-cardinality columns, counted once per page instead of once per facet.
+
+A stock Datasette column facet runs its own GROUP BY over every matching row:
+on a million posts that is about 60 ms a facet. A `tally` facet (metadata
+`facets: [{tally: status}, ...]`) counts all of a page's tally facets together:
+- from the table's summary table, kept exact by triggers (`post_tallies`,
+  schema m009), when the page is unfiltered or filtered only by equality on
+  summarised columns: a few hundred rows instead of a million;
+- otherwise (a search, any other filter) from one GROUP BY over all the
+  tally columns of the page's own rows, which is as exact as the stock facets
+  (also when an archive older than m009 is served by a plain `datasette`).
+The counts and links are those of a stock column facet; a value is selected by
+the same `?column=value` filter.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+# table -> (summary table, the columns it counts by, its count column)
+SUMMARIES = {"posts": ("post_tallies", ("status", "platform", "availability"), "posts")}
+# Query-string arguments that change how a page looks, not which rows it counts.
+_PRESENTATION_ARGS = {"_sort", "_sort_desc", "_next", "_size", "_col", "_nocol", "_labels", "_nolabels",
+                      "_nofacet", "_nocount", "_nosuggest", "_trace", "_timelimit", "_shape", "_json",
+                      "_json_infinity", "_nl", "_stream", "_dl", "_facet_size"}
+
+
+def equality_filters(query: list[tuple[str, str]], columns: tuple[str, ...]) -> dict[str, str] | None:
+    """The page's filters as {column: value} when they are only `column=value`
+    (or `column__exact=value`) on the given columns, else None."""
+    filters: dict[str, str] = {}
+    for key, value in query:
+        if key.startswith("_facet") or key in _PRESENTATION_ARGS:
+            continue
+        column = key.removesuffix("__exact")
+        if column not in columns or column in filters:
+            return None
+        filters[column] = value
+    return filters
+
+
+def value_counts(cube: list[tuple], index: int) -> list[tuple[object, int]]:
+    """Counts per non-null value of one column of (value, ..., count) rows,
+    largest first then by value, as a stock facet orders them."""
+    counts: Counter = Counter()
+    for row in cube:
+        if row[index] is not None:
+            counts[row[index]] += row[-1]
+    return sorted(((value, n) for value, n in counts.items() if n > 0), key=lambda item: (-item[1], item[0]))
+
+
+class TallyFacet(Facet):
+    type = "tally"
+
+    async def facet_results(self):
+        configs = self.get_configs()
+        columns = [config["config"].get("column") or config["config"]["simple"] for config in configs]
+        if not columns:
+            return [], []
+        try:
+            cube = await self.cube(columns)
+        except QueryInterrupted:
+            return [], columns
+        query = self.get_querystring_pairs()
+        size = self.get_facet_size()
+        results = []
+        for index, (config, column) in enumerate(zip(configs, columns)):
+            counts = value_counts(cube, index)
+            results.append({
+                "name": column, "type": self.type, "hideable": config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_tally": column})),
+                "results": [self.value_result(column, value, n, query) for value, n in counts[:size]],
+                "truncated": len(counts) > size,
+            })
+        return results, []
+
+    def value_result(self, column: str, value, count: int, query: list[tuple[str, str]]) -> dict:
+        argument = f"{column}__exact" if column.startswith("_") else column
+        selected = (argument, str(value)) in query
+        toggle = (path_with_removed_args(self.request, {argument: str(value)}) if selected
+                  else path_with_added_args(self.request, {argument: value}))
+        return {"value": value, "label": value, "count": count, "selected": selected,
+                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))}
+
+    async def cube(self, columns: list[str]) -> list[tuple]:
+        """Rows of (value of each column..., count) covering the page's rows."""
+        grouped = ", ".join(escape_sqlite(column) for column in columns)
+        summary, summarised, count = SUMMARIES.get(self.table, (None, (), None))
+        filters = equality_filters(self.get_querystring_pairs(), summarised) if set(columns) <= set(summarised) else None
+        if filters is not None and await self.ds.get_database(self.database).table_exists(summary):
+            where = " AND ".join(f"{escape_sqlite(column)} = :{column}" for column in filters) or "1"
+            sql = f"SELECT {grouped}, sum({count}) FROM {summary} WHERE {where} GROUP BY {grouped}"
+            params = filters
+        else:
+            sql = f"SELECT {grouped}, count(*) FROM ({self.sql}) GROUP BY {grouped}"
+            params = self.params
+        results = await self.ds.execute(self.database, sql, params, truncate=False,
+                                        custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        return [tuple(row) for row in results.rows]
