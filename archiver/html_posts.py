@@ -49,11 +49,18 @@ _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 _HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
-_PATTERNS = sorted(_HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"})
-# One pass of a multi-pattern automaton over the raw bytes tells which of the
+_PATTERNS = _HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"}
+# A pass of a multi-pattern automaton over the raw bytes tells which of the
 # node-by-node searches a page needs: most of a page's cost is its parse, so a
-# search per hint (str.find) would double it.
-_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([p.encode() for p in _PATTERNS])
+# search per hint (str.find) would double it. Patterns of three bytes or more
+# with leftmost-first matching let the automaton skip ahead with its SIMD
+# prefilter (7x faster than a plain automaton walk on bench/extract.py pages);
+# the two-byte patterns get an automaton of their own.
+_AUTOMATA = tuple(
+    (ahocorasick_rs.BytesAhoCorasick([p.encode() for p in patterns], matchkind=kind), patterns)
+    for patterns, kind in (
+        (sorted(p for p in _PATTERNS if len(p) > 2), ahocorasick_rs.MatchKind.LeftmostFirst),
+        (sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)))
 _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
 _TOKEN_BOUNDARIES = tuple(bytes([c]) for c in b" \t\r\n\"'<>()[]{}")
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
@@ -172,9 +179,10 @@ def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
     last_end = -1
     opening = _BODY_TAG.search(markup)
     body = opening.start() if opening else 0
-    for index, start, _ in _AUTOMATON.find_matches_as_indexes(memoryview(markup)[body:]):
-        start += body
-        pattern = _PATTERNS[index]
+    view = memoryview(markup)[body:]
+    matches = sorted((start + body, patterns[index]) for automaton, patterns in _AUTOMATA
+                     for index, start, _ in automaton.find_matches_as_indexes(view))
+    for start, pattern in matches:
         seen[pattern] += 1
         if pattern not in _HINTS or start < last_end:
             continue
