@@ -303,6 +303,17 @@ def m009_post_tallies(db: sqlite_utils.Database) -> None:
     """)
     db.executescript(_TALLY_TRIGGERS)
 
+
+@migrations()
+def m010_drop_redundant_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes whose column is the first of another index on the same table:
+    every post, citation and media link paid for them at ingest for nothing."""
+    db.executescript("""
+    DROP INDEX posts_platform;       -- posts_handle (platform, handle)
+    DROP INDEX citations_article;    -- UNIQUE (article_id, post_id)
+    DROP INDEX media_post;           -- UNIQUE (post_id, code)
+    """)
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
