@@ -71,7 +71,8 @@ class TallyFacet(Facet):
         for index, (config, column) in enumerate(zip(configs, columns)):
             counts = value_counts(cube, index)
             results.append({
-                "name": column, "type": self.type, "hideable": config["source"] != "metadata",
+                # Shown and linked as the column facet it is (Datasette labels other types).
+                "name": column, "type": "column", "hideable": config["source"] != "metadata",
                 "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_tally": column})),
                 "results": [self.value_result(column, value, n, query) for value, n in counts[:size]],
                 "truncated": len(counts) > size,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -80,5 +81,12 @@ def test_a_reviewer_logs_in_tags_a_post_false_and_sees_badge_and_history(served)
         expect(history.locator(".badge-false")).to_have_count(1)
         expect(page.locator("td.col-status .badge-false")).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / "tagged-post.png"), full_page=True)
+        page.goto(f"{base}/archive/posts")  # the status facet counts the new verdict and filters by it
+        facet = page.locator("#facet-status")
+        expect(facet.locator(".facet-info-name")).to_have_text(re.compile(r"^\s*status\s+\d+\s*$"))
+        expect(facet).to_contain_text("false 1")
+        facet.get_by_role("link", name="false", exact=True).click()
+        expect(page.locator("h3").first).to_contain_text(re.compile(r'1 row\s+where status = "false"'))
+        page.screenshot(path=str(SCREENSHOTS / "posts-by-status.png"), full_page=True)
         browser.close()
     assert db.execute("SELECT status, status_by FROM posts WHERE id = ?", [post_id]).fetchone() == ("false", "alice")
