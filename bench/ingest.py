@@ -1,10 +1,12 @@
 """Ingest throughput: generated local articles into a fresh archive.
 
-    .venv/bin/python bench/ingest.py [--articles 100000] [--citations 3]
+    .venv/bin/python bench/ingest.py [--articles 100000] [--citations 3] [--full-pages]
 
 Prints articles/s (target: at least 2,000 on one core), database size, WARC
 size, and peak resident memory, which must stay flat in the number of articles
-(compare --articles 10000 with 100000).
+(compare --articles 10000 with 100000). The articles are small pages of
+`--citations` embeds each; `--full-pages` uses bench/corpus.py's 100-300 KiB
+pages instead, where parsing and compressing the WARC record dominate.
 """
 
 from __future__ import annotations
@@ -16,17 +18,23 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus import page  # noqa: E402
 
 from archiver.archive import archive  # noqa: E402
 from archiver.schema import open_db  # noqa: E402
 
 
-def write_articles(folder: Path, count: int, citations: int) -> None:
+def write_articles(folder: Path, count: int, citations: int, full_pages: bool = False) -> None:
     """Small article pages, each citing `citations` posts (shared across articles, as in real news)."""
     for i in range(count):
         sub = folder / f"{i // 1000:04}"
         sub.mkdir(exist_ok=True)
+        if full_pages:
+            (sub / f"{i}.html").write_bytes(page(i))
+            continue
         embeds = []
         for j in range(citations):
             status = 1412743195653046279 + ((i * citations + j) % (count * 2)) * 4194304
@@ -52,11 +60,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--citations", type=int, default=3)
+    parser.add_argument("--full-pages", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
-        write_articles(folder, args.articles, args.citations)
+        write_articles(folder, args.articles, args.citations, args.full_pages)
         db_path = Path(tmp) / "archive.db"
         db = open_db(str(db_path))
         start = time.perf_counter()
