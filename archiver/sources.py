@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, Iterator
 
 import requests
@@ -43,13 +42,26 @@ def expand(sources: list[str]) -> Iterator[str | Failed]:
     (recursively, in a stable order, hidden ones skipped); `-` and URLs as given."""
     for source in sources:
         if source != "-" and not is_url(source) and os.path.isdir(source):
-            files = sorted(p for p in Path(source).rglob("*")
-                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts))
-            if not files:
+            empty = True
+            for path in files_below(source):
+                empty = False
+                yield path
+            if empty:
                 yield Failed(source, "directory holds no files; point at a folder of saved articles")
-            yield from map(str, files)
         else:
             yield source
+
+
+def files_below(folder: str) -> Iterator[str]:
+    """The files below `folder` in path order, hidden ones skipped, listing one
+    directory at a time: memory stays flat however many articles a folder holds."""
+    with os.scandir(folder) as listing:
+        entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from files_below(entry.path)
+        elif entry.is_file():
+            yield entry.path
 
 
 def read_sources(sources: list[str], policy: FetchPolicy | None = None,
