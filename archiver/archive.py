@@ -321,7 +321,7 @@ class ArchiveRun:
             self.progress(self.summary.articles_read)
             return
         evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
-                                   content_type=content_type, fetched_at=now)
+                                   content_type=content_type, fetched_at=now, body_sha256=sha)
         with self._write():
             article_id, state = upsert_article(self.db, **article)
             capture_id = record_capture(self.db, kind="article", url=fetch_url or key, evidence=evidence,

@@ -70,13 +70,15 @@ class WarcStore:
         self._file = open(self.directory / self.name, "ab")
         self._writer = WARCWriter(_GzipMembers(self._file), gzip=False)
 
-    def write(self, url: str, body: bytes, *, status: int | None = None,
+    def write(self, url: str, body: bytes, *, fetched_at: datetime, status: int | None = None,
               headers: dict[str, str] | None = None, content_type: str | None = None,
-              fetched_at: datetime | None = None) -> Evidence:
-        """Keep `body` as a `response` record (HTTP) or a `resource` record (files)."""
+              body_sha256: str | None = None) -> Evidence:
+        """Keep `body` as a `response` record (HTTP) or a `resource` record (files).
+        `fetched_at` is in UTC; `body_sha256` spares hashing the body again when
+        the caller already has its hash."""
         if self._writer is None:
             self._open()
-        warc_headers = {"WARC-Date": (fetched_at or datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        warc_headers = {"WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
         if status is not None:
             reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
             kept = [(k, v) for k, v in (headers or {}).items() if k.lower() not in _TRANSFER_HEADERS]
@@ -90,7 +92,7 @@ class WarcStore:
                                                      warc_headers_dict=warc_headers)
         offset = self._file.tell()
         self._writer.write_record(record)
-        return Evidence(sha256=sha256(body), size=len(body), warc_path=self.name, warc_offset=offset,
+        return Evidence(sha256=body_sha256 or sha256(body), size=len(body), warc_path=self.name, warc_offset=offset,
                         warc_record_id=record.rec_headers.get_header("WARC-Record-ID"))
 
     def flush(self) -> None:
