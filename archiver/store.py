@@ -96,23 +96,22 @@ def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, known: 
                    last_modified: str | None = None) -> tuple[int, str]:
     """Insert or refresh an article row; `known` is its stored row, looked up
     by the caller (`find_article(db, url=key)`). Returns (id, "new" | "changed" | "unchanged")."""
-    existing = known
     stamp = iso(now)
-    if existing is None:
+    if known is None:
         cursor = db.conn.execute(
             "INSERT INTO articles (url, fetch_url, title, site, language, published, first_fetched,"
             " last_fetched, etag, last_modified, last_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [key, fetch_url, record.get("title"), record.get("site"), record.get("language"),
              record.get("published"), stamp, stamp, etag, last_modified, sha])
         return cursor.lastrowid, "new"
-    state = "unchanged" if existing["last_sha256"] == sha else "changed"
+    state = "unchanged" if known["last_sha256"] == sha else "changed"
     db.conn.execute(
         "UPDATE articles SET fetch_url = COALESCE(?, fetch_url), title = COALESCE(?, title),"
         " site = COALESCE(?, site), language = COALESCE(?, language), published = COALESCE(?, published),"
         " last_fetched = ?, etag = ?, last_modified = ?, last_sha256 = ? WHERE id = ?",
         [fetch_url, record.get("title"), record.get("site"), record.get("language"), record.get("published"),
-         stamp, etag, last_modified, sha, existing["id"]])
-    return existing["id"], state
+         stamp, etag, last_modified, sha, known["id"]])
+    return known["id"], state
 
 
 def touch_article(db: sqlite_utils.Database, article_id: int, now: datetime) -> None:
