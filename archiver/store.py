@@ -294,12 +294,12 @@ def add_verdict(db: sqlite_utils.Database, post: str, status: str, reviewer: str
 
 
 def stats(db: sqlite_utils.Database) -> dict:
-    """Row counts per table and posts per status."""
+    """Row counts per table, and posts per status from the trigger-kept tallies."""
     tables = ["articles", "captures", "posts", "citations", "media", "accounts", "verifications", "checks", "runs"]
+    tallied = dict(db.execute("SELECT status, sum(posts) FROM post_tallies GROUP BY status").fetchall())
     return {
         "tables": {name: db[name].count for name in tables},
-        "posts_by_status": {status: db.execute("SELECT count(*) FROM posts WHERE status = ?", [status]).fetchone()[0]
-                            for status in POST_STATUSES},
+        "posts_by_status": {status: tallied.get(status, 0) for status in POST_STATUSES},
         "accounts_by_credibility": {
             value: db.execute("SELECT count(*) FROM accounts WHERE credibility = ?", [value]).fetchone()[0]
             for value in CREDIBILITY},
