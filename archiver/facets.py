@@ -61,11 +61,11 @@ class TallyFacet(Facet):
         columns = [config["config"].get("column") or config["config"]["simple"] for config in configs]
         if not columns:
             return [], []
+        query = self.get_querystring_pairs()
         try:
-            cube = await self.cube(columns)
+            cube = await self.cube(columns, query)
         except QueryInterrupted:
             return [], columns
-        query = self.get_querystring_pairs()
         size = self.get_facet_size()
         results = []
         for index, (config, column) in enumerate(zip(configs, columns)):
@@ -87,11 +87,11 @@ class TallyFacet(Facet):
         return {"value": value, "label": value, "count": count, "selected": selected,
                 "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))}
 
-    async def cube(self, columns: list[str]) -> list[tuple]:
+    async def cube(self, columns: list[str], query: list[tuple[str, str]]) -> list[tuple]:
         """Rows of (value of each column..., count) covering the page's rows."""
         grouped = ", ".join(escape_sqlite(column) for column in columns)
         summary, summarised, count = SUMMARIES.get(self.table, (None, (), None))
-        filters = equality_filters(self.get_querystring_pairs(), summarised) if set(columns) <= set(summarised) else None
+        filters = equality_filters(query, summarised) if set(columns) <= set(summarised) else None
         if filters is not None and await self.ds.get_database(self.database).table_exists(summary):
             where = " AND ".join(f"{escape_sqlite(column)} = :{column}" for column in filters) or "1"
             sql = f"SELECT {grouped}, sum({count}) FROM {summary} WHERE {where} GROUP BY {grouped}"
