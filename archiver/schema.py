@@ -314,6 +314,7 @@ def m010_drop_redundant_indexes(db: sqlite_utils.Database) -> None:
     DROP INDEX media_post;           -- UNIQUE (post_id, code)
     """)
 
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
