@@ -87,8 +87,7 @@ def keep_response(db: sqlite_utils.Database, warc: WarcStore, response: Response
 def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url: str | None = None):
     """The stored article for a canonical URL or the URL it was fetched from."""
     column, value = ("url", url) if url else ("fetch_url", fetch_url)
-    rows = list(db.query(f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value]))
-    return rows[0] if rows else None
+    return next(db.query(f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value]), None)
 
 
 def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, known: dict | None,
@@ -119,8 +118,7 @@ def touch_article(db: sqlite_utils.Database, article_id: int, now: datetime) -> 
 
 
 def find_feed(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM feeds WHERE url = ?", [url]))
-    return rows[0] if rows else None
+    return next(db.query("SELECT * FROM feeds WHERE url = ?", [url]), None)
 
 
 def update_feed(db: sqlite_utils.Database, url: str, headers: dict, now: datetime) -> None:

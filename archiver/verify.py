@@ -453,8 +453,7 @@ class Verifier:
 
     def _post(self, post_id: str) -> dict | None:
         """The stored post, or None when an earlier merge in this run folded it away."""
-        rows = list(self.db.query("SELECT * FROM posts WHERE id = ?", [post_id]))
-        return rows[0] if rows else None
+        return next(self.db.query("SELECT * FROM posts WHERE id = ?", [post_id]), None)
 
     def _record(self, post_id: str, network: list[Result] | None) -> None:
         """Write a post's results: adopt an id its media revealed, then run the
