@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from .facets import TallyFacet
 from .posts import MEDIA_LINK
 from .reviewers import load_reviewers
-from .schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, POST_STATUSES
+from .schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, LATEST_CHECKS, POST_STATUSES
 
 LINK_REL = "noopener noreferrer nofollow"
 _BADGES = {"status": POST_STATUSES, "credibility": CREDIBILITY, "outcome": CHECK_OUTCOMES,
@@ -142,8 +142,8 @@ def extra_template_vars(view_name, table, database, request, datasette):
             " citations.removed_at FROM citations JOIN articles ON articles.id = citations.article_id"
             " WHERE citations.post_id = ? ORDER BY citations.first_seen", [key])
         checks = await db.execute(
-            "SELECT check_name, outcome, summary, evidence_url, checked_at FROM checks WHERE id IN"
-            " (SELECT max(id) FROM checks WHERE post_id = ? GROUP BY check_name) ORDER BY check_name", [key])
+            f"SELECT check_name, outcome, summary, evidence_url, checked_at FROM checks WHERE id IN ({LATEST_CHECKS})"
+            " ORDER BY check_name", [key])
         copies = await db.execute(
             "SELECT kind, url, fetched_at, http_status, sha256, warc_path FROM captures WHERE post_id = ?"
             " ORDER BY id DESC LIMIT 50", [key])

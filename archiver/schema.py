@@ -9,6 +9,9 @@ import sqlite_utils
 
 POST_STATUSES = ("unverified", "in_progress", "verified", "false", "misleading", "inconclusive")
 CREDIBILITY = ("undetermined", "credible", "not_credible", "sockpuppet")
+# The latest run of each check of one post (parameter: the post id); a check's
+# newest row is its current outcome, older rows are its history.
+LATEST_CHECKS = "SELECT max(id) FROM checks WHERE post_id = ? GROUP BY check_name"
 
 migrations = sqlite_utils.Migrations("post-archiver")
 

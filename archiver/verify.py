@@ -31,7 +31,7 @@ from .extract import extract_posts
 from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
 from .platforms import match_url
 from .posts import collapse, without_media_links
-from .schema import CHECK_OUTCOMES
+from .schema import CHECK_OUTCOMES, LATEST_CHECKS
 from .store import find_post_id, iso, keep_response, media_code, merge_post, utc_now
 
 OFFLINE_CHECKS = ("status_id_time", "handle_consistency", "cross_citation")
@@ -521,9 +521,8 @@ def refresh_summary(db: sqlite_utils.Database, post_id: str) -> None:
     warn/fail per check), availability and when it was last seen live, since
     when it is gone, and the newest archived copy."""
     sql = db.conn.execute
-    latest = sql("SELECT check_name, outcome, detail, evidence_url FROM checks WHERE id IN"
-                 " (SELECT max(id) FROM checks WHERE post_id = ? GROUP BY check_name) ORDER BY check_name",
-                 [post_id]).fetchall()
+    latest = sql(f"SELECT check_name, outcome, detail, evidence_url FROM checks WHERE id IN ({LATEST_CHECKS})"
+                 " ORDER BY check_name", [post_id]).fetchall()
     flags = [name for name, outcome, _, _ in latest if outcome in ("warn", "fail")]
     archived = next((url for name, outcome, _, url in latest if name == "archived_copies" and outcome == "pass"),
                     None)
