@@ -30,8 +30,9 @@ from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, is_url, read_file, read_stream
-from .store import (find_article, find_feed, iso, keep_response, record_capture, record_citations, remember_entry,
-                    seen_entries, touch_article, touch_feed, update_feed, upsert_article, utc_now)
+from .store import (commit_with_evidence, find_article, find_feed, iso, keep_response, record_capture,
+                    record_citations, remember_entry, seen_entries, touch_article, touch_feed, update_feed,
+                    upsert_article, utc_now)
 
 _FEED_TYPES = ("rss", "atom", "xml")
 BATCH_ARTICLES = 200  # commit at least this often...
@@ -151,8 +152,7 @@ class ArchiveRun:
     def _commit(self) -> None:
         """End the batch: the WARC records it points to reach the disk first."""
         if self.db.conn.in_transaction:
-            self.warc.flush()
-            self.db.conn.commit()
+            commit_with_evidence(self.db, self.warc)
         self._batch_size = 0
 
     def run(self, sources: list[str], stdin=None, failed: list[Failed] = ()) -> RunSummary:

@@ -84,6 +84,14 @@ def keep_response(db: sqlite_utils.Database, warc: WarcStore, response: Response
                           post_id=post_id)
 
 
+def commit_with_evidence(db: sqlite_utils.Database, warc: WarcStore) -> None:
+    """Commit the rows written so far, after the WARC records they point to
+    have reached the kernel: a killed process never leaves a capture row
+    without its bytes."""
+    warc.flush()
+    db.conn.commit()
+
+
 def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url: str | None = None):
     """The stored article for a canonical URL or the URL it was fetched from."""
     column, value = ("url", url) if url else ("fetch_url", fetch_url)

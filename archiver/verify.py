@@ -32,7 +32,7 @@ from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreac
 from .platforms import match_url
 from .posts import collapse, without_media_links
 from .schema import CHECK_OUTCOMES, LATEST_CHECKS
-from .store import find_post_id, iso, keep_response, media_code, merge_post, utc_now
+from .store import commit_with_evidence, find_post_id, iso, keep_response, media_code, merge_post, utc_now
 
 OFFLINE_CHECKS = ("status_id_time", "handle_consistency", "cross_citation")
 NETWORK_CHECKS = ("media_resolution", "liveness", "text_drift", "archived_copies")
@@ -420,7 +420,7 @@ class Verifier:
             self._run(post_ids)
             status = "ok"
         finally:
-            self.db.conn.commit()
+            commit_with_evidence(self.db, self.warc)
             self.warc.close()
             with self.db.conn:
                 self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
@@ -483,8 +483,7 @@ class Verifier:
         refresh_summary(self.db, post["id"])
         self.summary.posts += 1
         if self.summary.posts % COMMIT_EVERY == 0:
-            self.warc.flush()
-            self.db.conn.commit()
+            commit_with_evidence(self.db, self.warc)
 
     def _adopt(self, post: dict, status_id: str, url: str, stamp: str) -> dict:
         """Give an id-less post the id its media revealed, merging it into the
