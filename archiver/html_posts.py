@@ -62,7 +62,8 @@ _AUTOMATA = tuple(
         (sorted(p for p in _PATTERNS if len(p) > 2), ahocorasick_rs.MatchKind.LeftmostFirst),
         (sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)))
 _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
-_TOKEN_BOUNDARIES = tuple(bytes([c]) for c in b" \t\r\n\"'<>()[]{}")
+# Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts.
+_BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}", b" " * 13)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 _LINK_ATTRIBUTES = ("href", "src", "cite")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
@@ -187,9 +188,9 @@ def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
         if pattern not in _HINTS or start < last_end:
             continue
         window = max(0, start - 300)
-        token_start = max(markup.rfind(b, window, start) for b in _TOKEN_BOUNDARIES) + 1
+        token_start = window + markup[window:start].translate(_BOUNDARIES_TO_SPACE).rfind(b" ") + 1
         last_end = _TOKEN_END.match(markup, start).end()
-        token = html.unescape(markup[max(token_start, window): last_end].decode(encoding, "replace"))
+        token = html.unescape(markup[token_start:last_end].decode(encoding, "replace"))
         token = token.rstrip(platforms.TRAILING)
         if platforms.match_url(token):
             needles[token[-120:]] += 1
@@ -201,9 +202,11 @@ def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     only those need a search of the whole tree."""
     inside: Counter = Counter()
     for embed in scan.taken:
-        strings = embed.xpath(".//@*") + [embed.text_content()]
+        # NUL is in no parsed text or attribute, so no needle is counted across two strings.
+        strings = "\0".join([value for element in embed.iter() for value in element.attrib.values()]
+                             + [embed.text_content()])
         for needle in needles:
-            inside[needle] += sum(value.count(needle) for value in strings)
+            inside[needle] += strings.count(needle)
     return {needle for needle, count in needles.items() if count > inside[needle]}
 
 
