@@ -3,6 +3,7 @@ with their SHA-256. A capture row says which WARC record holds which bytes."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -47,13 +48,20 @@ class _GzipMembers(GzippingWrapper):
     def _new_member():
         return zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
 
-    def flush(self) -> None:  # warcio calls this once, at the end of each record
-        super().flush()
+    def flush(self) -> None:
+        """End the record's gzip member. warcio calls this once per record; the
+        file itself is flushed per batch (WarcStore.flush), not per record."""
+        self.out.write(self.compressor.flush())
         self.compressor = self._new_member()
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def warc_digest(hex_sha256: str) -> str:
+    """A SHA-256 as a WARC digest header writes it (`sha256:` and base32, as warcio writes SHA-1)."""
+    return "sha256:" + base64.b32encode(bytes.fromhex(hex_sha256)).decode()
 
 
 class WarcStore:
@@ -75,24 +83,28 @@ class WarcStore:
               body_sha256: str | None = None) -> Evidence:
         """Keep `body` as a `response` record (HTTP) or a `resource` record (files).
         `fetched_at` is in UTC; `body_sha256` spares hashing the body again when
-        the caller already has its hash."""
+        the caller already has its hash. The body's digest is that SHA-256, so
+        warcio neither hashes the body again (SHA-1) nor copies it to measure it."""
         if self._writer is None:
             self._open()
-        warc_headers = {"WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        body_sha256 = body_sha256 or sha256(body)
+        digest = warc_digest(body_sha256)
+        warc_headers = {"WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "WARC-Payload-Digest": digest}
         if status is not None:
             reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
             kept = [(k, v) for k, v in (headers or {}).items() if k.lower() not in _TRANSFER_HEADERS]
             kept.append(("Content-Length", str(len(body))))
             http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
-            record = self._writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+            record = self._writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
                                                      http_headers=http, warc_headers_dict=warc_headers)
         else:
-            record = self._writer.create_warc_record(url, "resource", payload=io.BytesIO(body),
+            warc_headers["WARC-Block-Digest"] = digest  # a resource record's block is its payload
+            record = self._writer.create_warc_record(url, "resource", payload=io.BytesIO(body), length=len(body),
                                                      warc_content_type=content_type or "application/octet-stream",
                                                      warc_headers_dict=warc_headers)
         offset = self._file.tell()
         self._writer.write_record(record)
-        return Evidence(sha256=body_sha256 or sha256(body), size=len(body), warc_path=self.name, warc_offset=offset,
+        return Evidence(sha256=body_sha256, size=len(body), warc_path=self.name, warc_offset=offset,
                         warc_record_id=record.rec_headers.get_header("WARC-Record-ID"))
 
     def flush(self) -> None:

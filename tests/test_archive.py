@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.archive import archive
+from archiver.capture import WarcStore
 from archiver.fetch import FetchPolicy
 from archiver.schema import migrations, open_db
 from archiver.store import add_verdict
@@ -98,6 +101,28 @@ def test_capture_keeps_the_exact_bytes_in_a_warc_with_their_hash(db, tmp_path):
         record = next(iter(ArchiveIterator(stream)))
         assert record.content_stream().read() == page.read_bytes()
         assert record.rec_headers.get_header("WARC-Record-ID") == capture["warc_record_id"]
+
+
+def test_warc_records_carry_sha256_digests_that_verify(tmp_path):
+    """What `warcio check` does: every record's digests match its bytes, for
+    saved files (resource records) and HTTP responses alike."""
+    body = "<p>Fictional page é</p>".encode()
+    warc = WarcStore(tmp_path, datetime(2026, 1, 2, tzinfo=timezone.utc))
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    file_record = warc.write("file:///story.html", body, fetched_at=moment, content_type="text/html")
+    http_record = warc.write("https://fx.example/story", body, fetched_at=moment, status=200,
+                             headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                             body_sha256=hashlib.sha256(body).hexdigest())
+    warc.close()
+    assert file_record.sha256 == http_record.sha256 == hashlib.sha256(body).hexdigest()
+    with open(tmp_path / file_record.warc_path, "rb") as stream:
+        records = []
+        for record in ArchiveIterator(stream, check_digests=True):
+            assert record.content_stream().read() == body
+            records.append((record.rec_type, record.rec_headers.get_header("WARC-Payload-Digest"),
+                            record.digest_checker.passed))
+    digest = "sha256:" + base64.b32encode(hashlib.sha256(body).digest()).decode()
+    assert records == [("resource", digest, True), ("response", digest, True)]
 
 
 def test_post_first_seen_without_id_is_merged_when_its_id_appears(db, tmp_path):
