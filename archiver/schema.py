@@ -399,5 +399,9 @@ def open_db(path: str) -> sqlite_utils.Database:
     db.execute("PRAGMA busy_timeout = 10000")
     migrations.apply(db)
     db.execute("PRAGMA synchronous = NORMAL")
+    # Each article is written in a savepoint, whose journal of changed pages
+    # SQLite otherwise spills to a temporary file: a third of the job's
+    # database time (bench/ingest.py). It holds one article's pages at most.
+    db.execute("PRAGMA temp_store = MEMORY")
     ensure_triggers(db)
     return db
