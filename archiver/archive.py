@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Callable
 
 import feedparser
@@ -29,7 +28,7 @@ from .capture import WarcStore, sha256
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
-from .sources import Failed, Loaded, expand, is_url, read_file, read_stream
+from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
 from .store import (commit_with_evidence, find_article, find_feed, iso, keep_response, record_capture,
                     record_citations, remember_entry, seen_entries, touch_article, touch_feed, update_feed,
                     upsert_article, utc_now)
@@ -129,6 +128,7 @@ class ArchiveRun:
         self._listed_by: dict[str, tuple[str, str]] = {}  # article link -> (feed URL, entry key)
         self._batch_size = 0
         self._batch_started = 0.0
+        self._file_uri = file_uris()
 
     @contextmanager
     def _write(self):
@@ -301,7 +301,7 @@ class ArchiveRun:
         except InputError as error:
             self._fail(item.source, str(error))
             return
-        fetch_url = item.url or (None if item.source == "-" else Path(item.source).resolve().as_uri())
+        fetch_url = item.url or (None if item.source == "-" else self._file_uri(item.source))
         record = extract_document(document, item.url)
         sha = sha256(item.data)
         key = record.get("url") or fetch_url or f"sha256:{sha}"

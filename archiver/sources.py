@@ -6,10 +6,12 @@ bad source never stops the others.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
 
 import requests
 
@@ -62,6 +64,22 @@ def files_below(folder: str) -> Iterator[str]:
             yield from files_below(entry.path)
         elif entry.is_file():
             yield entry.path
+
+
+def file_uris() -> Callable[[str], str]:
+    """A function giving a saved article's file: URI, symlinks resolved so a
+    file has one URI however it was reached. It resolves each folder once, not
+    every path component of every file (a twentieth of a small article's
+    ingest); make one per run, so a folder moved between runs is seen."""
+    real_folder = functools.lru_cache(maxsize=64)(os.path.realpath)
+
+    def file_uri(path: str) -> str:
+        if os.path.islink(path):
+            return Path(path).resolve().as_uri()
+        folder, name = os.path.split(os.path.abspath(path))
+        return Path(real_folder(folder), name).as_uri()
+
+    return file_uri
 
 
 def read_sources(sources: list[str], policy: FetchPolicy | None = None,

@@ -103,6 +103,21 @@ def test_capture_keeps_the_exact_bytes_in_a_warc_with_their_hash(db, tmp_path):
         assert record.rec_headers.get_header("WARC-Record-ID") == capture["warc_record_id"]
 
 
+def test_a_saved_article_is_one_article_however_its_path_is_reached(db, tmp_path, monkeypatch):
+    """Archived by its real path, through a symlinked folder, through a
+    symlinked file, and by a relative path: one article, one file: URI."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "story.txt").write_text(PLAIN, encoding="utf-8")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    (tmp_path / "story-link.txt").symlink_to(real / "story.txt")
+    monkeypatch.chdir(real)
+    for path in (real / "story.txt", tmp_path / "linked" / "story.txt", tmp_path / "story-link.txt", "story.txt"):
+        run(db, tmp_path, [path])
+    assert [a["url"] for a in db["articles"].rows] == [(real / "story.txt").resolve().as_uri()]
+    assert db["captures"].count == 1
+
+
 def test_warc_records_carry_sha256_digests_that_verify(tmp_path):
     """What `warcio check` does: every record's digests match its bytes, for
     saved files (resource records) and HTTP responses alike."""
