@@ -92,10 +92,18 @@ def commit_with_evidence(db: sqlite_utils.Database, warc: WarcStore) -> None:
     db.conn.commit()
 
 
+def _first_row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    """The first row as a dict. Run on the connection: `db.query` wraps every
+    read in a savepoint, which the job pays once per article."""
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    return dict(zip([column[0] for column in cursor.description], row)) if row else None
+
+
 def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url: str | None = None):
     """The stored article for a canonical URL or the URL it was fetched from."""
     column, value = ("url", url) if url else ("fetch_url", fetch_url)
-    return next(db.query(f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value]), None)
+    return _first_row(db, f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value])
 
 
 def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, known: dict | None,
@@ -126,7 +134,7 @@ def touch_article(db: sqlite_utils.Database, article_id: int, now: datetime) -> 
 
 
 def find_feed(db: sqlite_utils.Database, url: str) -> dict | None:
-    return next(db.query("SELECT * FROM feeds WHERE url = ?", [url]), None)
+    return _first_row(db, "SELECT * FROM feeds WHERE url = ?", [url])
 
 
 def update_feed(db: sqlite_utils.Database, url: str, headers: dict, now: datetime) -> None:
