@@ -3,7 +3,6 @@ with their SHA-256. A capture row says which WARC record holds which bytes."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import os
@@ -59,9 +58,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def warc_digest(hex_sha256: str) -> str:
-    """A SHA-256 as a WARC digest header writes it (`sha256:` and base32, as warcio writes SHA-1)."""
-    return "sha256:" + base64.b32encode(bytes.fromhex(hex_sha256)).decode()
 
 
 class WarcStore:
@@ -88,7 +84,7 @@ class WarcStore:
         if self._writer is None:
             self._open()
         body_sha256 = body_sha256 or sha256(body)
-        digest = warc_digest(body_sha256)
+        digest = f"sha256:{body_sha256}"  # hex, as browsertrix writes it; warcio's checker reads it
         warc_headers = {"WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "WARC-Payload-Digest": digest}
         if status is not None:
             reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
