@@ -296,30 +296,31 @@ class ArchiveRun:
         if isinstance(item, Failed):
             self._fail(item.source, item.reason)
             return
+        sha = sha256(item.data)
+        fetch_url = item.url or (None if item.source == "-" else self._file_uri(item.source))
+        headers = response.headers if response else {}
+        reading = dict(fetch_url=fetch_url, sha=sha, now=self.now(), etag=headers.get("ETag"),
+                          last_modified=headers.get("Last-Modified"))
+        same = find_article(self.db, fetch_url=fetch_url) if fetch_url else None
+        if same and same["last_sha256"] == sha:  # the bytes it was last read with: nothing new to extract
+            self._unchanged(item, dict(reading, record={}, key=same["url"], known=same))
+            return
         try:
             document = decode(item.data, item.charset, item.content_type)
         except InputError as error:
             self._fail(item.source, str(error))
             return
-        fetch_url = item.url or (None if item.source == "-" else self._file_uri(item.source))
         record = extract_document(document, item.url)
-        sha = sha256(item.data)
         key = record.get("url") or fetch_url or f"sha256:{sha}"
-        now = self.now()
-        self.summary.articles_read += 1
         known = find_article(self.db, url=key)
-        headers = response.headers if response else {}
+        article = dict(reading, record=record, key=key, known=known)
+        if known and known["last_sha256"] == sha:
+            self._unchanged(item, article)
+            return
+        now = reading["now"]
+        self.summary.articles_read += 1
         status = response.status if response else None
         content_type = item.content_type or ("text/html" if document.is_html else "text/plain")
-        article = dict(record=record, key=key, known=known, fetch_url=fetch_url, sha=sha, now=now,
-                       etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
-        if known and known["last_sha256"] == sha:
-            with self._write():
-                upsert_article(self.db, **article)
-                self._remember_listing(item.source)
-            self.summary.articles_unchanged += 1
-            self.progress(self.summary.articles_read)
-            return
         evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
                                    content_type=content_type, fetched_at=now, body_sha256=sha)
         with self._write():
@@ -336,6 +337,16 @@ class ArchiveRun:
             self.summary.articles_new += 1
         else:
             self.summary.articles_changed += 1
+        self.progress(self.summary.articles_read)
+
+    def _unchanged(self, item: Loaded, article: dict) -> None:
+        """An article read again with the bytes of its last capture: only when
+        it was read, and the server's new validators, are kept."""
+        self.summary.articles_read += 1
+        with self._write():
+            upsert_article(self.db, **article)
+            self._remember_listing(item.source)
+        self.summary.articles_unchanged += 1
         self.progress(self.summary.articles_read)
 
     def _fail(self, source: str, reason: str) -> None:

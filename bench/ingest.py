@@ -3,7 +3,8 @@
     .venv/bin/python bench/ingest.py [--articles 100000] [--citations 3] [--full-pages]
 
 Prints articles/s (target: at least 2,000 on one core) and the CPU time per
-article (steadier than wall time on a shared machine), database size, WARC
+article (steadier than wall time on a shared machine), the rate of a second
+run over the same files (nothing changed: nothing to extract), database size, WARC
 size, and peak resident memory, which must stay flat in the number of articles
 (compare --articles 10000 with 100000). The articles are small pages of
 `--citations` embeds each; `--full-pages` uses bench/corpus.py's 100-300 KiB
@@ -72,12 +73,16 @@ def main() -> None:
         start, cpu_start = time.perf_counter(), time.process_time()
         summary = archive(db, [str(folder)], warc_dir=Path(tmp) / "warc", report=lambda s, r: None)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        start = time.perf_counter()
+        again = archive(db, [str(folder)], warc_dir=Path(tmp) / "warc", report=lambda s, r: None)
+        rerun = time.perf_counter() - start
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{summary.articles_new:,} articles, {db['citations'].count:,} citations, "
               f"{db['posts'].count:,} posts in {elapsed:.1f} s")
         print(f"throughput: {summary.articles_new / elapsed:,.0f} articles/s (target >= 2,000); "
               f"CPU {cpu / summary.articles_new * 1000:.2f} ms per article")
+        print(f"second run over the same files: {again.articles_unchanged / rerun:,.0f} articles/s")
         print(f"database: {size_of(db_path) / 2**20:.1f} MiB; WARC: {size_of(Path(tmp) / 'warc') / 2**20:.1f} MiB")
         print(f"peak RSS: {peak:.0f} MB")
 

@@ -212,6 +212,23 @@ def test_archive_over_http_reads_a_feed_once_and_asks_again_conditionally(db, tm
     assert kinds.count("feed") == 2 and kinds.count("article") == 2
 
 
+def test_bytes_read_before_are_not_extracted_again_but_new_validators_are_kept(db, tmp_path, local_server,
+                                                                               monkeypatch):
+    local_server.routes["/story"] = Route(EMBED.encode(), headers={"Content-Type": "text/html", "ETag": '"v1"'})
+    (tmp_path / "story.html").write_text(EMBED, encoding="utf-8")
+    run(db, tmp_path, [local_server.url("/story"), tmp_path / "story.html"], policy=LOCAL)
+    local_server.routes["/story"] = Route(EMBED.encode(), headers={"Content-Type": "text/html", "ETag": '"v2"'})
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("an unchanged article was extracted again")
+
+    monkeypatch.setattr("archiver.archive.extract_document", no_extraction)
+    again = run(db, tmp_path, [local_server.url("/story"), tmp_path / "story.html"], policy=LOCAL)
+    assert (again.articles_unchanged, again.errors) == (2, [])
+    assert {a["fetch_url"].split(":")[0]: a["etag"] for a in db["articles"].rows} == {"http": '"v2"', "file": None}
+    assert db["captures"].count == 2 and db["citations"].count == 2
+
+
 def test_bad_sources_are_recorded_with_reasons_and_the_run_goes_on(db, tmp_path, local_server):
     local_server.routes["/good"] = Route(EMBED.encode())
     local_server.routes["/binary"] = Route(b"\x89PNG\r\n\x1a\n\x00\x00" * 100, headers={"Content-Type": "image/png"})
