@@ -300,7 +300,7 @@ class ArchiveRun:
         fetch_url = item.url or (None if item.source == "-" else self._file_uri(item.source))
         headers = response.headers if response else {}
         reading = dict(fetch_url=fetch_url, sha=sha, now=self.now(), etag=headers.get("ETag"),
-                          last_modified=headers.get("Last-Modified"))
+                       last_modified=headers.get("Last-Modified"))
         same = find_article(self.db, fetch_url=fetch_url) if fetch_url else None
         if same and same["last_sha256"] == sha:  # the bytes it was last read with: nothing new to extract
             self._unchanged(item, dict(reading, record={}, key=same["url"], known=same))

@@ -58,8 +58,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-
-
 class WarcStore:
     """Appends records to one gzipped WARC file per run under `directory`."""
 
