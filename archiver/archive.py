@@ -254,14 +254,11 @@ class ArchiveRun:
         lists that this run has not seen in it before. `known` is the stored
         article or feed the request was made conditional on."""
         if response.status == 304:
-            with self._write():
-                if known and "entries_seen" in known:
+            if known and "entries_seen" in known:
+                with self._write():
                     touch_feed(self.db, url, self.now())
-                elif known:
-                    touch_article(self.db, known["id"], self.now())
-                    self.summary.articles_read += 1
-                    self.summary.articles_unchanged += 1
-                    self._remember_listing(url)
+            elif known:
+                self._unchanged(url, lambda: touch_article(self.db, known["id"], self.now()))
             return []
         if response.status >= 400:
             self._fail(url, f"HTTP {response.status}; the page is missing, refused or the server failed")
@@ -303,7 +300,8 @@ class ArchiveRun:
                        last_modified=headers.get("Last-Modified"))
         same = find_article(self.db, fetch_url=fetch_url) if fetch_url else None
         if same and same["last_sha256"] == sha:  # the bytes it was last read with: nothing new to extract
-            self._unchanged(item, dict(reading, record={}, key=same["url"], known=same))
+            self._unchanged(item.source, lambda: upsert_article(self.db, **reading, record={}, key=same["url"],
+                                                                known=same))
             return
         try:
             document = decode(item.data, item.charset, item.content_type)
@@ -315,7 +313,7 @@ class ArchiveRun:
         known = find_article(self.db, url=key)
         article = dict(reading, record=record, key=key, known=known)
         if known and known["last_sha256"] == sha:
-            self._unchanged(item, article)
+            self._unchanged(item.source, lambda: upsert_article(self.db, **article))
             return
         now = reading["now"]
         self.summary.articles_read += 1
@@ -339,13 +337,14 @@ class ArchiveRun:
             self.summary.articles_changed += 1
         self.progress(self.summary.articles_read)
 
-    def _unchanged(self, item: Loaded, article: dict) -> None:
-        """An article read again with the bytes of its last capture: only when
-        it was read, and the server's new validators, are kept."""
+    def _unchanged(self, source: str, touch: Callable[[], object]) -> None:
+        """An article read again with nothing new in it (a 304, or the bytes of
+        its last capture): `touch` keeps when it was read and the server's
+        validators; the feed entry that listed it is done."""
         self.summary.articles_read += 1
         with self._write():
-            upsert_article(self.db, **article)
-            self._remember_listing(item.source)
+            touch()
+            self._remember_listing(source)
         self.summary.articles_unchanged += 1
         self.progress(self.summary.articles_read)
 
