@@ -92,7 +92,7 @@ def commit_with_evidence(db: sqlite_utils.Database, warc: WarcStore) -> None:
     db.conn.commit()
 
 
-def _first_row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+def first_row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
     """The first row as a dict. Run on the connection: `db.query` wraps every
     read in a savepoint, which the job pays once per article."""
     cursor = db.conn.execute(sql, params)
@@ -103,7 +103,7 @@ def _first_row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None
 def find_article(db: sqlite_utils.Database, *, url: str | None = None, fetch_url: str | None = None):
     """The stored article for a canonical URL or the URL it was fetched from."""
     column, value = ("url", url) if url else ("fetch_url", fetch_url)
-    return _first_row(db, f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value])
+    return first_row(db, f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", [value])
 
 
 def upsert_article(db: sqlite_utils.Database, record: dict, *, key: str, known: dict | None,
@@ -134,7 +134,7 @@ def touch_article(db: sqlite_utils.Database, article_id: int, now: datetime) -> 
 
 
 def find_feed(db: sqlite_utils.Database, url: str) -> dict | None:
-    return _first_row(db, "SELECT * FROM feeds WHERE url = ?", [url])
+    return first_row(db, "SELECT * FROM feeds WHERE url = ?", [url])
 
 
 def update_feed(db: sqlite_utils.Database, url: str, headers: dict, now: datetime) -> None:

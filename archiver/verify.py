@@ -32,7 +32,8 @@ from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreac
 from .platforms import match_url
 from .posts import collapse, without_media_links
 from .schema import CHECK_OUTCOMES, LATEST_CHECKS
-from .store import commit_with_evidence, find_post_id, iso, keep_response, media_code, merge_post, utc_now
+from .store import (commit_with_evidence, find_post_id, first_row, iso, keep_response, media_code, merge_post,
+                    utc_now)
 
 OFFLINE_CHECKS = ("status_id_time", "handle_consistency", "cross_citation")
 NETWORK_CHECKS = ("media_resolution", "liveness", "text_drift", "archived_copies")
@@ -453,7 +454,7 @@ class Verifier:
 
     def _post(self, post_id: str) -> dict | None:
         """The stored post, or None when an earlier merge in this run folded it away."""
-        return next(self.db.query("SELECT * FROM posts WHERE id = ?", [post_id]), None)
+        return first_row(self.db, "SELECT * FROM posts WHERE id = ?", [post_id])
 
     def _record(self, post_id: str, network: list[Result] | None) -> None:
         """Write a post's results: adopt an id its media revealed, then run the
