@@ -14,6 +14,7 @@ from .archive import archive as archive_sources
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
+from .progress import Progress
 from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
 from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
@@ -137,8 +138,11 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
     policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay,
                          retries=retries)
     db = open_archive(db_path)
-    summary = archive_sources(db, list(sources), warc_dir=Path(db_path).parent / "warc", policy=policy,
-                              workers=workers)
+    with Progress.on_terminal("archive", quiet=as_json) as progress:
+        summary = archive_sources(db, list(sources), warc_dir=Path(db_path).parent / "warc", policy=policy,
+                                  workers=workers, report=lambda source, reason: progress.write(
+                                      f"archiver: {source}: {reason}"),
+                                  progress=lambda done: progress("articles", done))
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
@@ -184,16 +188,17 @@ def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, sa
     except ArchiveError as error:
         raise click.ClickException(str(error))
     policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay, retries=retries)
-    summary = verify_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", checks=checks,
-                           offline=offline, policy=policy, workers=workers, save_missing=save_missing)
+    with Progress.on_terminal("verify", quiet=as_json) as progress:
+        summary = verify_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", checks=checks,
+                               offline=offline, policy=policy, workers=workers, save_missing=save_missing,
+                               progress=lambda done, total: progress("posts", done, total))
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
     for post_id, check, outcome, text in summary.findings:
         click.echo(f"{post_id}  {check}  {outcome}: {text}")
-    counts = ", ".join(f"{count} {outcome}" for outcome, count in summary.outcomes.items())
     merged = f"; {len(summary.merged)} id-less posts merged into their ids" if summary.merged else ""
-    click.echo(f"run {summary.run_id}: {summary.posts} posts checked: {counts}{merged}", err=True)
+    click.echo(f"run {summary.run_id}: {checks_summary(summary)}{merged}", err=True)
 
 
 @cli.command()
@@ -247,6 +252,14 @@ def _load_jobs(config_path: str, names: tuple[str, ...]):
     return config, [config.jobs[name] for name in names] if names else list(config.jobs.values())
 
 
+def checks_summary(verified) -> str:
+    """'7 posts, 36 checks: 6 pass, 30 skipped': posts and checks counted apart."""
+    checks = sum(verified.outcomes.values())
+    line = f"{verified.posts} posts, {checks} checks"
+    outcomes = ", ".join(f"{count} {outcome}" for outcome, count in verified.outcomes.items() if count)
+    return f"{line}: {outcomes}" if outcomes else line
+
+
 def _summary_line(result) -> str:
     parts = [f"job {result.job}"]
     if result.archive:
@@ -255,8 +268,7 @@ def _summary_line(result) -> str:
                      f"{a.articles_changed} changed, {a.articles_unchanged} unchanged), {a.posts_new} new posts, "
                      f"{len(a.errors)} failed sources")
     if result.verify:
-        v = result.verify
-        parts.append(f"{v.posts} posts checked (" + ", ".join(f"{n} {o}" for o, n in v.outcomes.items() if n) + ")")
+        parts.append(checks_summary(result.verify))
     return "; ".join(parts)
 
 
@@ -286,28 +298,14 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
     status = 0
     reports = []
     for job in chosen:
-        bar = None
-        if not (quiet or as_json) and sys.stderr.isatty():
-            from tqdm import tqdm
-            bar = tqdm(desc=f"{job.name}: articles", unit=" articles", file=sys.stderr, leave=False)
-
-        def report(source, reason, bar=bar, name=job.name):
-            line = f"archiver: {name}: {source}: {reason}"
-            if bar:
-                bar.write(line, file=sys.stderr)
-            else:
-                click.echo(line, err=True)
-
-        try:
-            result = run_job(job, db, progress=(lambda done, bar=bar: bar.update(done - bar.n)) if bar else None,
-                             report=report)
-        except JobLocked as error:
-            click.echo(f"archiver: {error}", err=True)
-            status = max(status, 1)
-            continue
-        finally:
-            if bar:
-                bar.close()
+        with Progress.on_terminal(job.name, quiet=quiet or as_json) as progress:
+            try:
+                result = run_job(job, db, progress=progress, report=lambda source, reason, name=job.name:
+                                 progress.write(f"archiver: {name}: {source}: {reason}"))
+            except JobLocked as error:
+                click.echo(f"archiver: {error}", err=True)
+                status = max(status, 1)
+                continue
         if result.failed:
             status = max(status, 1)
         if as_json:

@@ -287,9 +287,12 @@ class JobResult:
 
 
 def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
-            progress: Callable[[int], None] | None = None, report: Callable[[str, str], None] | None = None,
-            now: Callable[[], datetime] = utc_now) -> JobResult:
-    """One run of a job under its lock: archive its sources, then check the posts that are due."""
+            progress: Callable[[str, int, int | None], None] | None = None,
+            report: Callable[[str, str], None] | None = None, now: Callable[[], datetime] = utc_now) -> JobResult:
+    """One run of a job under its lock: archive its sources, then check the posts that are due.
+
+    `progress(stage, done, total)` follows the stages: "articles" read, then "posts" checked."""
+    progress = progress or (lambda stage, done, total=None: None)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     result = JobResult(job.name)
     with job_lock(db_path.parent / "locks", job.name):
@@ -305,14 +308,15 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             sources += job.sitemaps
             run = ArchiveRun(db, warc_dir=db_path.parent / "warc", policy=job.policy(), workers=job.workers,
                              command="run", job=job.name, report=report, now=now, stop=stop,
-                             max_articles=job.max_articles, progress=progress)
+                             max_articles=job.max_articles, progress=lambda done: progress("articles", done))
             result.archive = run.run(sources, failed=failures)
         if "verify" in job.steps and not (stop and stop.is_set()):
             due = due_posts(db, job.recheck_after_days, now())
             if due:
                 result.verify = verify(db, due, warc_dir=db_path.parent / "warc", checks=set(job.checks),
                                        offline=job.offline, policy=job.policy(), workers=job.workers, now=now,
-                                       save_missing=job.save_missing)
+                                       save_missing=job.save_missing,
+                                       progress=lambda done, total: progress("posts", done, total))
         db.close()
     return result
 

@@ -399,8 +399,9 @@ class Verifier:
     def __init__(self, db: sqlite_utils.Database, *, warc_dir: str | os.PathLike,
                  checks: set[str] | None = None, offline: bool = False, policy: FetchPolicy | None = None,
                  session: requests.Session | None = None, workers: int = 8, save_missing: bool = False,
-                 now: Callable[[], datetime] = utc_now):
+                 now: Callable[[], datetime] = utc_now, progress: Callable[[int, int], None] | None = None):
         self.db = db
+        self.progress = progress or (lambda done, total: None)
         self.checks = set(checks or ALL_CHECKS)
         unknown = self.checks - set(ALL_CHECKS)
         if unknown:
@@ -432,6 +433,8 @@ class Verifier:
     def _run(self, post_ids: list[str] | None) -> None:
         network = self.checks & set(NETWORK_CHECKS)
         ids = post_ids or [row[0] for row in self.db.execute("SELECT id FROM posts ORDER BY rowid")]
+        self.total = len(ids)
+        self.progress(0, self.total)
         if not network or self.skip_reason:
             for post_id in ids:
                 self._record(post_id, None)
@@ -483,6 +486,7 @@ class Verifier:
             self._write(post["id"], result, stamp)
         refresh_summary(self.db, post["id"])
         self.summary.posts += 1
+        self.progress(self.summary.posts, self.total)
         if self.summary.posts % COMMIT_EVERY == 0:
             commit_with_evidence(self.db, self.warc)
 
