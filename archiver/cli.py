@@ -367,6 +367,67 @@ def serve(db_path, host, port):
     run_datasette(db_path, host, port)
 
 
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write a Parquet dataset in DIR instead of the archive (for runs too big for one SQLite file).")
+@click.option("--workers", type=click.IntRange(1, 1024), help="Worker processes of the local cluster [default: one per core].")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on this existing Dask cluster, e.g. tcp://HOST:8786.")
+@click.option("--all-articles", is_flag=True, help="Keep every HTML page's article record, not only pages citing posts.")
+@click.option("--base-url", metavar="URL", help="Prefix for the relative lines of a WARC list (e.g. Common Crawl's).")
+@click.option("--allow-network", "allowed_networks", multiple=True, metavar="CIDR",
+              help="Let WARC URLs reach this private network.")
+@click.option("--slice-mb", type=click.FloatRange(min=0.01), default=16, show_default=True,
+              help="Work unit: MB of WARC a worker reads at a time (resume with the same value).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
+def backfill(sources, db_path, parquet_dir, workers, scheduler, all_articles, base_url, allowed_networks, slice_mb,
+             as_json):
+    """Archive the posts cited by pages kept in web archives, on Dask workers.
+
+    SOURCE is a WARC or WACZ file, a folder of them, a glob, a WARC URL, or a
+    text file listing WARC paths or URLs. Resumable: a killed backfill run
+    again goes on where it stopped. Exit status 1 when records or sources failed.
+    """
+    import time
+
+    from .backfill import backfill as run_backfill
+
+    db = None if parquet_dir else open_archive(db_path)
+    started = time.monotonic()
+    with Progress.on_terminal("backfill", quiet=as_json) as progress:
+        def advance(done, total, summary):
+            rate = summary.records / max(time.monotonic() - started, 1e-6)
+            progress("MB", round(done / 1e6, 1), round(total / 1e6, 1) or None, note=f"{rate:,.0f} records/s")
+
+        summary = run_backfill(list(sources), db=db, parquet_dir=Path(parquet_dir) if parquet_dir else None,
+                               workers=workers, scheduler=scheduler, all_articles=all_articles, base_url=base_url,
+                               allowed_networks=tuple(allowed_networks), slice_bytes=int(slice_mb * 1e6),
+                               progress=advance,
+                               announce=lambda line: progress.write(line))
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        seconds = time.monotonic() - started
+        click.echo(f"run {summary.run_id} {summary.status}: {summary.records:,} records read in {seconds:.1f} s "
+                   f"({summary.html:,} HTML), {summary.pages:,} pages citing posts, {summary.posts_new:,} new posts, "
+                   f"{summary.slices_skipped} slices done before, {len(summary.errors)} errors", err=True)
+    sys.exit(1 if summary.errors else 0)
+
+
+@cli.command("import-parquet")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@db_option
+def import_parquet(folder, db_path):
+    """Load a Parquet dataset written by 'archiver backfill --parquet' into the archive."""
+    from .backfill import import_parquet as load
+
+    summary = load(open_archive(db_path), Path(folder))
+    click.echo(f"run {summary.run_id} {summary.status}: {summary.slices} slices, {summary.pages:,} pages, "
+               f"{summary.posts_new:,} new posts, {summary.slices_skipped} slices already loaded", err=True)
+    sys.exit(1 if summary.errors else 0)
+
+
 @cli.group()
 def reviewer():
     """Manage reviewer logins (password hashes in $ARCHIVER_REVIEWERS or config/reviewers.json, git-ignored)."""

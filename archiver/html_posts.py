@@ -172,6 +172,14 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
 _BODY_TAG = re.compile(rb"<body", re.I)
 
 
+def may_cite_posts(markup: bytes) -> bool:
+    """Whether raw page bytes hold anything a post is cited with: a post URL, an
+    embed marker or a `(@handle` attribution. False costs a fraction of a parse,
+    which is what most pages of a crawl need (backfills read millions)."""
+    seen, needles = _sightings(markup, "utf-8")
+    return bool(needles) or "(@" in seen or any(marker in seen or marker.upper() in seen for marker in _MARKERS)
+
+
 def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
     """How often each pattern is in the markup, and every post URL written in
     it as it reads once parsed (entities decoded), with how often it is written."""

@@ -30,7 +30,7 @@ class Progress:
         stream = stream or sys.stderr
         return cls(label, enabled=not quiet and stream.isatty(), stream=stream)
 
-    def __call__(self, stage: str, done: int, total: int | None = None) -> None:
+    def __call__(self, stage: str, done: float, total: float | None = None, note: str | None = None) -> None:
         if not self.enabled:
             return
         if stage != self.stage:
@@ -41,6 +41,8 @@ class Progress:
                             file=self.stream, leave=False, dynamic_ncols=True)
         if total is not None and self.bar.total != total:
             self.bar.total = total
+        if note:
+            self.bar.set_postfix_str(note, refresh=False)
         self.bar.update(done - self.bar.n)
 
     def write(self, line: str) -> None:

@@ -318,6 +318,26 @@ def m010_drop_redundant_indexes(db: sqlite_utils.Database) -> None:
     """)
 
 
+
+@migrations()
+def m070_backfill_slices(db: sqlite_utils.Database) -> None:
+    """Slices of web archives a backfill has ingested: a killed backfill
+    restarts at the first slice not recorded here, without duplicates (a
+    slice's rows and its row here are committed together)."""
+    db.executescript("""
+    CREATE TABLE backfill_slices (
+        warc TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        html_records INTEGER NOT NULL,
+        pages INTEGER NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        done_at TEXT NOT NULL,
+        PRIMARY KEY (warc, start)
+    );
+    """)
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
