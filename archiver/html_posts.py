@@ -24,25 +24,9 @@ from . import platforms
 from .plaintext import attributions, make_post, trim_context
 from .platforms._html import BLOCK_TAGS, text_lines
 from .posts import Post
+from .regions import Regions
 
-# Class/id words that mark page furniture rather than the article.
-_FURNITURE_CLASS = frozenset({
-    "sidebar", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu",
-    "share", "sharing", "sharebar", "shares", "sharedaddy", "social", "related", "recommended",
-    "recirc", "comments", "comment", "newsletter", "subscribe", "follow", "promo",
-    "advert", "advertisement", "ads", "ad", "breadcrumb", "breadcrumbs", "masthead",
-    "timeline", "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
-    "byline", "author", "bio", "signup",
-})
-_FURNITURE_ID = frozenset({"sidebar", "footer", "comments", "nav", "navigation", "menu",
-                           "related", "secondary", "colophon", "masthead"})
-# Words that mark an embed even inside a wrapper whose other words look like furniture.
-_EMBED_WORDS = frozenset({"tweet", "embed", "embedded", "oembed", "instagram", "tiktok",
-                          "telegram", "bluesky", "mastodon", "youtube", "quote"})
-_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "template"})
-_FURNITURE_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner"})
-_WORD = re.compile(r"[a-z]+")
-_NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::template or ancestor::textarea)"
+_NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
 
 
 _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
@@ -72,11 +56,11 @@ _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 class _Scan:
     """State of one article's scan: what is taken, what is furniture."""
 
-    def __init__(self, root):
+    def __init__(self, root, regions: Regions):
         self.root = root
+        self.regions = regions
         self.taken: set = set()        # elements whose contents belong to a post
         self.post_blocks: set = set()  # blocks that are post text, not prose
-        self.furniture: dict = {}
         self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
 
     def is_taken(self, element) -> bool:
@@ -88,66 +72,11 @@ class _Scan:
             element = element.getparent()
         return False
 
-    def is_furniture(self, element) -> bool:
-        chain = []
-        verdict = False
-        while element is not None and element is not self.root:
-            if element in self.furniture:
-                verdict = self.furniture[element]
-                break
-            chain.append(element)
-            if _looks_like_furniture(element):
-                verdict = True
-                break
-            element = element.getparent()
-        for node in chain:
-            self.furniture[node] = verdict
-        return verdict
-
     def skip(self, element) -> bool:
-        return self.is_taken(element) or self.is_furniture(element)
+        return self.is_taken(element) or self.regions.is_furniture(element)
 
     def add(self, post: Post, anchor, kind: str) -> None:
         self.found.append((post, anchor, kind))
-
-
-def _looks_like_furniture(element) -> bool:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in _FURNITURE_TAGS or element.get("role") in _FURNITURE_ROLES:
-        return True
-    words = set(_WORD.findall((element.get("class") or "").lower()))
-    if words & _EMBED_WORDS:
-        return False
-    if words & _FURNITURE_CLASS:
-        return True
-    id_words = set(_WORD.findall((element.get("id") or "").lower()))
-    return bool(id_words & _FURNITURE_ID) and not id_words & _EMBED_WORDS
-
-
-def article_root(doc):
-    """The element that holds the article: the largest <article>, else <main>,
-    else an articleBody, else <body>. Live blogs (sibling <article>s) give their parent."""
-    articles = _OUTER_ARTICLES(doc)
-    sized = sorted(((_prose_size(a), a) for a in articles), key=lambda pair: -pair[0])
-    sized = [(size, a) for size, a in sized if size >= 2]
-    if len(sized) > 1 and sized[1][1].getparent() is sized[0][1].getparent():
-        return sized[0][1].getparent()
-    if sized:
-        return sized[0][1]
-    for query in ("//main", "//*[@role='main']", "//*[@itemprop='articleBody']"):
-        found = doc.xpath(query)
-        if found:
-            return found[0]
-    body = doc.find(".//body")
-    return body if body is not None else doc
-
-
-_OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
-_PROSE_SIZE = etree.XPath("count(.//p)")
-
-
-def _prose_size(element) -> int:
-    return int(_PROSE_SIZE(element))
 
 
 def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
@@ -156,8 +85,8 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     `markup` is the page's HTML in an ASCII-compatible `encoding`: one scan of
     it decides which node-by-node searches are worth running.
     """
-    root = article_root(doc)
-    scan = _Scan(root)
+    body = doc.find(".//body")
+    scan = _Scan(body if body is not None else doc, Regions(doc))
     seen, needles = _sightings(markup, encoding)
     _find_embeds(scan, seen)
     needles = _outside_embeds(needles + Counter({"(@": seen["(@"]}), scan)
@@ -266,8 +195,11 @@ def _find_links(scan: _Scan, needles: set[str]) -> None:
             element = node.getparent()
             if scan.skip(element):
                 continue
-            values = [element.get(name) for name in _LINK_ATTRIBUTES]
-            values += [v for k, v in element.attrib.items() if k.startswith("data-")]
+            # A link goes where its href says (a share button's data-url is the page it shares);
+            # an iframe or a placeholder names its post in src, cite or a data attribute.
+            values = [element.get("href")] if element.get("href") else (
+                [element.get(name) for name in _LINK_ATTRIBUTES]
+                + [v for k, v in element.attrib.items() if k.startswith("data-")])
             refs = [ref for ref in map(platforms.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if element.get("href") else "embed"
