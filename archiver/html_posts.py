@@ -46,8 +46,9 @@ _AUTOMATA = tuple(
         (sorted(p for p in _PATTERNS if len(p) > 2), ahocorasick_rs.MatchKind.LeftmostFirst),
         (sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)))
 _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
-# Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts.
-_BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}", b" " * 13)
+# Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts
+# (`=` too, for unquoted attributes: `href=https://...`).
+_BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}=", b" " * 14)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 _LINK_ATTRIBUTES = ("href", "src", "cite")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")

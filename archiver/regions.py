@@ -134,6 +134,11 @@ def _article_guess(chain: list) -> int:
     return index
 
 
+def _is_embed(element) -> bool:
+    return element.tag == "blockquote" and bool(set(_WORD.findall((element.get("class") or "").lower()))
+                                                & _EMBED_WORDS)
+
+
 def _furniture_words(region) -> bool:
     words = set(_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
     return bool(words & _FURNITURE_WORDS) and not words & _EMBED_WORDS
@@ -148,14 +153,14 @@ def _link_list(region) -> bool:
 
 def _main_block(doc, paragraphs: dict):
     """The element whose paragraphs hold the most prose; each paragraph counts
-    fully for its parent and half for its grandparent. Quotes and embeds are not prose."""
+    fully for its parent and half for its grandparent. Embedded posts are not prose."""
     scores: dict = {}
     for p in doc.iter("p"):
         parent = p.getparent()
-        if parent is None or parent.tag == "blockquote":
+        if parent is None or _is_embed(parent):
             continue
         grandparent = parent.getparent()
-        if grandparent is not None and grandparent.tag == "blockquote":
+        if grandparent is not None and _is_embed(grandparent):
             continue
         size = len(" ".join(p.text_content().split()))
         if size < _MIN_PARAGRAPH:

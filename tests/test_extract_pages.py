@@ -133,3 +133,20 @@ def test_share_button_pointing_at_a_status_is_not_a_citation():
     html = f"""<body><article>{PROSE}<a class="twitter-share-button" href="https://twitter.com/share"
     data-url="https://twitter.com/FxDesk/status/1711350796907446312">Tweet</a>{PROSE}</article></body>""".encode()
     assert extract_posts(html) == []
+
+
+def test_quoted_paragraphs_are_prose_and_comments_do_not_outweigh_the_article():
+    quote = "<blockquote><p>" + "A long quoted passage from the fictional council's statement on the bridge. " * 4 + "</p></blockquote>"
+    comment = "<li class='comment'><p>" + "A reader wrote a long comment about other things entirely. " * 5 + "</p></li>"
+    html = f"""<body><article><div class="entry-content">{quote}{quote}{quote}
+    <ul><li><a href="https://de.twitter.com/FxResident/status/278489618192683009">@FxResident</a> said so too.</li></ul>
+    </div><ol class="comments">{comment}{comment}</ol></article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["278489618192683009"]
+
+
+def test_unquoted_href_and_language_subdomain_name_the_post():
+    html = f"""<body><article>{PROSE}<p>As <a
+href=https://de.twitter.com/FxDesk/status/861871559790800896>civil rights groups</a> said.</p></article></body>""".encode()
+    [post] = extract_posts(html)
+    assert (post.post_id, post.handle, post.url) == (
+        "861871559790800896", "FxDesk", "https://twitter.com/FxDesk/status/861871559790800896")

@@ -16,7 +16,7 @@ EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]
           "data-tweetid": ".//*[@data-tweetid]"}
 
 _STATUS = re.compile(
-    r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.)?"
+    r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.|[a-z]{2}\.)?"
     r"(?:twitter\.com|x\.com|fxtwitter\.com|vxtwitter\.com|fixupx\.com|fixvx\.com|nitter\.net)"
     r"/(?:#!/)?(?:i/web/|i/|(?P<handle>[A-Za-z0-9_]{1,20})/)?status(?:es)?/(?P<id>[0-9]{1,20})(?![0-9])",
     re.I,
