@@ -58,6 +58,7 @@ class Regions:
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
                                    _article_guess(self._chain))
         self._last_prose: int | None = None
+        self._articles = _prose_articles(self.paragraphs)
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
@@ -73,6 +74,8 @@ class Regions:
         else:
             verdict, place = False, self._place(node, chain[-1] if chain else None)
         for region in reversed(chain):
+            if region in self._articles:
+                place = (False, place[1])
             verdict = verdict or self._judge(region, *place)
             self._verdicts[region] = (verdict, place)
         return verdict
@@ -123,6 +126,19 @@ class Regions:
 
     def _prose(self, region) -> int:
         return sum(self.paragraphs.get(p, 0) for p in region.iter("p"))
+
+
+def _prose_articles(paragraphs: dict) -> set:
+    """The outermost <article>s holding prose: on live blogs and endless-scroll pages
+    each entry is an article of its own, and none of them is furniture by place."""
+    sizes: dict = {}
+    for p, size in paragraphs.items():
+        outer = None
+        for ancestor in p.iterancestors("article"):
+            outer = ancestor
+        if outer is not None:
+            sizes[outer] = sizes.get(outer, 0) + size
+    return {article for article, size in sizes.items() if size >= _MIN_MAIN}
 
 
 def _article_guess(chain: list) -> int:
