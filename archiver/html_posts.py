@@ -62,6 +62,7 @@ class _Scan:
         self.regions = regions
         self.taken: set = set()        # elements whose contents belong to a post
         self.post_blocks: set = set()  # blocks that are post text, not prose
+        self.before: dict = {}         # element -> the prose block before it (see _previous_block)
         self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
 
     def is_taken(self, element) -> bool:
@@ -95,7 +96,7 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
         needles.discard("(@")
         _find_attributions(scan)
     if needles:
-        _find_links(scan, needles)
+        _find_links(scan, [hint for hint in _HINTS if seen[hint]])
     return _finish(scan)
 
 
@@ -129,15 +130,36 @@ def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
 
 def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     """The strings written somewhere other than inside the embeds found:
-    only those need a search of the whole tree."""
+    only those need a search of the whole tree. One pass over each embed's
+    strings, so the cost grows with the embeds' size, not embeds x strings."""
     inside: Counter = Counter()
     for embed in scan.taken:
-        # NUL is in no parsed text or attribute, so no needle is counted across two strings.
-        strings = "\0".join([value for element in embed.iter() for value in element.attrib.values()]
-                             + [embed.text_content()])
-        for needle in needles:
-            inside[needle] += strings.count(needle)
+        if scan.is_taken(embed.getparent()):
+            continue  # counted with the embed that holds it
+        strings = [value for element in embed.iter() for value in element.attrib.values()]
+        strings.append(embed.text_content())
+        for string in strings:
+            inside.update(_needles_in(string))
+            inside["(@"] += string.count("(@")
     return {needle for needle, count in needles.items() if count > inside[needle]}
+
+
+_HINT_SEARCH = re.compile("|".join(map(re.escape, sorted(_HINTS, key=len, reverse=True))))
+_TEXT_TOKEN_END = re.compile(r"[^\s\"'<>()\[\]{}]*")
+_TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
+
+
+def _needles_in(string: str):
+    """The post-URL tokens of a parsed string, cut as `_sightings` cuts them in the markup."""
+    last_end = -1
+    for match in _HINT_SEARCH.finditer(string):
+        start = match.start()
+        if start < last_end:
+            continue
+        window = max(0, start - 300)
+        token_start = window + string[window:start].translate(_TEXT_BOUNDARIES_TO_SPACE).rfind(" ") + 1
+        last_end = _TEXT_TOKEN_END.match(string, start).end()
+        yield string[token_start:last_end].rstrip(platforms.TRAILING)[-120:]
 
 
 def _find_embeds(scan: _Scan, seen: Counter) -> None:
@@ -185,17 +207,21 @@ def _link_status(post: Post, block, scan: _Scan) -> None:
             return
 
 
-def _links_query(needles: set[str]) -> str:
-    test = " or ".join(f"contains(., '{needle}')" for needle in sorted(needles))
+def _links_query(hints: list[str]) -> str:
+    """Attributes and text holding one of the hints the page's markup holds: a
+    handful of substring tests per node, however many posts the page links."""
+    test = " or ".join(f"contains(., '{hint}')" for hint in sorted(hints))
     return f".//@*[{test}] | .//text()[{test}][{_NOT_CODE}]"
 
 
-def _find_links(scan: _Scan, needles: set[str]) -> None:
-    for node in scan.root.xpath(_links_query(needles)):
+def _find_links(scan: _Scan, hints: list[str]) -> None:
+    read = set()
+    for node in scan.root.xpath(_links_query(hints)):
         if node.is_attribute:
             element = node.getparent()
-            if scan.skip(element):
+            if element in read or scan.skip(element):
                 continue
+            read.add(element)
             # A link goes where its href says (a share button's data-url is the page it shares);
             # an iframe or a placeholder names its post in src, cite or a data attribute.
             values = [element.get("href")] if element.get("href") else (
@@ -217,7 +243,7 @@ def _find_links(scan: _Scan, needles: set[str]) -> None:
 
 
 def _finish(scan: _Scan) -> list[Post]:
-    order = sorted(scan.found, key=lambda item: _document_position(item[1]))
+    order = sorted(scan.found, key=lambda item: scan.regions.document_order(item[1]))
     posts: dict[tuple, Post] = {}
     for post, anchor, kind in order:
         post.context = _context(anchor, kind, scan)
@@ -231,10 +257,6 @@ def _finish(scan: _Scan) -> list[Post]:
     return result
 
 
-def _document_position(element) -> float:
-    return element.xpath("count(preceding::*) + count(ancestor::*)")
-
-
 def _block_of(element):
     while element is not None:
         if element.tag in BLOCK_TAGS:
@@ -243,39 +265,59 @@ def _block_of(element):
     return element
 
 
+_MAX_STEPS = 50  # siblings looked at for a post's context: a post's paragraph is near it
+
+
 def _previous_block(element, scan: _Scan):
-    """The nearest block with text before `element`, skipping posts and embeds."""
+    """The nearest block with text before `element`, skipping posts and embeds.
+    The answer is remembered for every element passed on the way, so a run of
+    consecutive embeds is walked once, not once per embed."""
     node = element
+    passed = []
     steps = 0
-    while node is not None and node is not scan.root and steps < 50:
+    found = None
+    while found is None and node is not None and node is not scan.root and steps < _MAX_STEPS:
+        passed.append(node)
         for sibling in node.itersiblings(preceding=True):
             steps += 1
-            if not isinstance(sibling.tag, str) or scan.is_taken(sibling):
-                continue
-            if sibling.tag in ("script", "style", "template", "br", "hr"):
-                continue
-            if _contains_taken(sibling, scan):
-                continue
-            inner = sibling.xpath(".//p[normalize-space()]")
-            candidate = inner[-1] if inner else sibling
-            if candidate.text_content().strip():
-                return candidate
+            if steps > _MAX_STEPS:
+                break
+            if sibling in scan.before:
+                found = scan.before[sibling]
+                break
+            found = _prose_block(sibling, scan, last=True)
+            if found is not None:
+                break
         node = node.getparent()
-    return None
+    if scan.is_taken(element):
+        scan.before.update(dict.fromkeys(passed, found))
+    return found
 
 
 def _next_block(element, scan: _Scan):
     node = element
-    while node is not None and node is not scan.root:
+    steps = 0
+    while node is not None and node is not scan.root and steps < _MAX_STEPS:
         for sibling in node.itersiblings():
-            if not isinstance(sibling.tag, str) or scan.is_taken(sibling) or _contains_taken(sibling, scan):
-                continue
-            inner = sibling.xpath(".//p[normalize-space()]")
-            candidate = inner[0] if inner else sibling
-            if candidate.tag not in ("script", "style") and candidate.text_content().strip():
-                return candidate
+            steps += 1
+            if steps > _MAX_STEPS:
+                return None
+            found = _prose_block(sibling, scan, last=False)
+            if found is not None:
+                return found
         node = node.getparent()
     return None
+
+
+def _prose_block(sibling, scan: _Scan, last: bool):
+    """`sibling` (or its last/first paragraph) when it is article prose, not a post."""
+    if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "template", "br", "hr"):
+        return None
+    if scan.is_taken(sibling) or _contains_taken(sibling, scan):
+        return None
+    inner = sibling.xpath(".//p[normalize-space()]")
+    candidate = (inner[-1] if last else inner[0]) if inner else sibling
+    return candidate if candidate.text_content().strip() else None
 
 
 def _contains_taken(element, scan: _Scan) -> bool:

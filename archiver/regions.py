@@ -62,6 +62,7 @@ class Regions:
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
+        self._child_indexes: dict = {}
 
     def is_furniture(self, element) -> bool:
         chain = []
@@ -86,18 +87,35 @@ class Regions:
         if anchor is None or top is None:
             return True, True
         index = self._chain_index[anchor]
-        return index > self._article_index, anchor.index(top) > self._last_prose_child(anchor, index)
+        return index > self._article_index, self._children(anchor)[top] > self._last_prose_child(anchor, index)
 
     def _last_prose_child(self, anchor, index: int) -> int:
+        children = self._children(anchor)
         if index:
-            return anchor.index(self._chain[index - 1])
+            return children[self._chain[index - 1]]
         if self._last_prose is None:
             # The main block's own paragraphs when it has some, else those of its children.
-            children = {child: i for i, child in enumerate(anchor)}
             own = [children[p] for p in self.paragraphs if p in children]
             self._last_prose = max(own or [children.get(p.getparent(), -1) for p in self.paragraphs],
                                    default=-1)
         return self._last_prose
+
+    def _children(self, parent) -> dict:
+        """Each child's index in `parent`, computed once per parent (index() is a scan)."""
+        index = self._child_indexes.get(parent)
+        if index is None:
+            index = self._child_indexes[parent] = {child: i for i, child in enumerate(parent)}
+        return index
+
+    def document_order(self, element) -> list[int]:
+        """Sort key of elements in document order: the child indexes on the path from the root."""
+        path = []
+        parent = element.getparent()
+        while parent is not None:
+            path.append(self._children(parent)[element])
+            element, parent = parent, parent.getparent()
+        path.reverse()
+        return path
 
     def _judge(self, region, outside: bool, trailing: bool) -> bool:
         tag = region.tag if isinstance(region.tag, str) else ""
