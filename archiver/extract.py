@@ -14,7 +14,7 @@ from .article import html_article, text_article
 from .document import Document, decode
 from .html_posts import html_posts
 from .plaintext import split_paragraphs, text_posts
-from .posts import Post
+from .posts import Post, text_links
 
 _PARSERS = threading.local()
 # lxml.html's elements, looked up in C: lxml.html's own lookup is a Python call
@@ -51,6 +51,8 @@ def extract_document(document: Document, base_url: str | None = None) -> dict:
         posts = text_posts(split_paragraphs(document.text))
         for position, post in enumerate(posts, start=1):
             post.position = position
+    for post in posts:
+        post.links = text_links(post.text)
     article["posts"] = posts
     return article
 

@@ -24,25 +24,9 @@ from . import platforms
 from .plaintext import attributions, make_post, trim_context
 from .platforms._html import BLOCK_TAGS, text_lines
 from .posts import Post
+from .regions import Regions
 
-# Class/id words that mark page furniture rather than the article.
-_FURNITURE_CLASS = frozenset({
-    "sidebar", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu",
-    "share", "sharing", "sharebar", "shares", "sharedaddy", "social", "related", "recommended",
-    "recirc", "comments", "comment", "newsletter", "subscribe", "follow", "promo",
-    "advert", "advertisement", "ads", "ad", "breadcrumb", "breadcrumbs", "masthead",
-    "timeline", "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
-    "byline", "author", "bio", "signup",
-})
-_FURNITURE_ID = frozenset({"sidebar", "footer", "comments", "nav", "navigation", "menu",
-                           "related", "secondary", "colophon", "masthead"})
-# Words that mark an embed even inside a wrapper whose other words look like furniture.
-_EMBED_WORDS = frozenset({"tweet", "embed", "embedded", "oembed", "instagram", "tiktok",
-                          "telegram", "bluesky", "mastodon", "youtube", "quote"})
-_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "template"})
-_FURNITURE_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner"})
-_WORD = re.compile(r"[a-z]+")
-_NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::template or ancestor::textarea)"
+_NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
 
 
 _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
@@ -62,8 +46,9 @@ _AUTOMATA = tuple(
         (sorted(p for p in _PATTERNS if len(p) > 2), ahocorasick_rs.MatchKind.LeftmostFirst),
         (sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)))
 _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
-# Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts.
-_BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}", b" " * 13)
+# Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts
+# (`=` too, for unquoted attributes: `href=https://...`).
+_BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}=", b" " * 14)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 _LINK_ATTRIBUTES = ("href", "src", "cite")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
@@ -72,11 +57,12 @@ _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 class _Scan:
     """State of one article's scan: what is taken, what is furniture."""
 
-    def __init__(self, root):
+    def __init__(self, root, regions: Regions):
         self.root = root
+        self.regions = regions
         self.taken: set = set()        # elements whose contents belong to a post
         self.post_blocks: set = set()  # blocks that are post text, not prose
-        self.furniture: dict = {}
+        self.before: dict = {}         # element -> the prose block before it (see _previous_block)
         self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
 
     def is_taken(self, element) -> bool:
@@ -88,66 +74,11 @@ class _Scan:
             element = element.getparent()
         return False
 
-    def is_furniture(self, element) -> bool:
-        chain = []
-        verdict = False
-        while element is not None and element is not self.root:
-            if element in self.furniture:
-                verdict = self.furniture[element]
-                break
-            chain.append(element)
-            if _looks_like_furniture(element):
-                verdict = True
-                break
-            element = element.getparent()
-        for node in chain:
-            self.furniture[node] = verdict
-        return verdict
-
     def skip(self, element) -> bool:
-        return self.is_taken(element) or self.is_furniture(element)
+        return self.is_taken(element) or self.regions.is_furniture(element)
 
     def add(self, post: Post, anchor, kind: str) -> None:
         self.found.append((post, anchor, kind))
-
-
-def _looks_like_furniture(element) -> bool:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in _FURNITURE_TAGS or element.get("role") in _FURNITURE_ROLES:
-        return True
-    words = set(_WORD.findall((element.get("class") or "").lower()))
-    if words & _EMBED_WORDS:
-        return False
-    if words & _FURNITURE_CLASS:
-        return True
-    id_words = set(_WORD.findall((element.get("id") or "").lower()))
-    return bool(id_words & _FURNITURE_ID) and not id_words & _EMBED_WORDS
-
-
-def article_root(doc):
-    """The element that holds the article: the largest <article>, else <main>,
-    else an articleBody, else <body>. Live blogs (sibling <article>s) give their parent."""
-    articles = _OUTER_ARTICLES(doc)
-    sized = sorted(((_prose_size(a), a) for a in articles), key=lambda pair: -pair[0])
-    sized = [(size, a) for size, a in sized if size >= 2]
-    if len(sized) > 1 and sized[1][1].getparent() is sized[0][1].getparent():
-        return sized[0][1].getparent()
-    if sized:
-        return sized[0][1]
-    for query in ("//main", "//*[@role='main']", "//*[@itemprop='articleBody']"):
-        found = doc.xpath(query)
-        if found:
-            return found[0]
-    body = doc.find(".//body")
-    return body if body is not None else doc
-
-
-_OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
-_PROSE_SIZE = etree.XPath("count(.//p)")
-
-
-def _prose_size(element) -> int:
-    return int(_PROSE_SIZE(element))
 
 
 def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
@@ -156,8 +87,8 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     `markup` is the page's HTML in an ASCII-compatible `encoding`: one scan of
     it decides which node-by-node searches are worth running.
     """
-    root = article_root(doc)
-    scan = _Scan(root)
+    body = doc.find(".//body")
+    scan = _Scan(body if body is not None else doc, Regions(doc))
     seen, needles = _sightings(markup, encoding)
     _find_embeds(scan, seen)
     needles = _outside_embeds(needles + Counter({"(@": seen["(@"]}), scan)
@@ -165,7 +96,7 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
         needles.discard("(@")
         _find_attributions(scan)
     if needles:
-        _find_links(scan, needles)
+        _find_links(scan, [hint for hint in _HINTS if seen[hint]])
     return _finish(scan)
 
 
@@ -207,15 +138,36 @@ def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
 
 def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     """The strings written somewhere other than inside the embeds found:
-    only those need a search of the whole tree."""
+    only those need a search of the whole tree. One pass over each embed's
+    strings, so the cost grows with the embeds' size, not embeds x strings."""
     inside: Counter = Counter()
     for embed in scan.taken:
-        # NUL is in no parsed text or attribute, so no needle is counted across two strings.
-        strings = "\0".join([value for element in embed.iter() for value in element.attrib.values()]
-                             + [embed.text_content()])
-        for needle in needles:
-            inside[needle] += strings.count(needle)
+        if scan.is_taken(embed.getparent()):
+            continue  # counted with the embed that holds it
+        strings = [value for element in embed.iter() for value in element.attrib.values()]
+        strings.append(embed.text_content())
+        for string in strings:
+            inside.update(_needles_in(string))
+            inside["(@"] += string.count("(@")
     return {needle for needle, count in needles.items() if count > inside[needle]}
+
+
+_HINT_SEARCH = re.compile("|".join(map(re.escape, sorted(_HINTS, key=len, reverse=True))))
+_TEXT_TOKEN_END = re.compile(r"[^\s\"'<>()\[\]{}]*")
+_TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
+
+
+def _needles_in(string: str):
+    """The post-URL tokens of a parsed string, cut as `_sightings` cuts them in the markup."""
+    last_end = -1
+    for match in _HINT_SEARCH.finditer(string):
+        start = match.start()
+        if start < last_end:
+            continue
+        window = max(0, start - 300)
+        token_start = window + string[window:start].translate(_TEXT_BOUNDARIES_TO_SPACE).rfind(" ") + 1
+        last_end = _TEXT_TOKEN_END.match(string, start).end()
+        yield string[token_start:last_end].rstrip(platforms.TRAILING)[-120:]
 
 
 def _find_embeds(scan: _Scan, seen: Counter) -> None:
@@ -263,19 +215,26 @@ def _link_status(post: Post, block, scan: _Scan) -> None:
             return
 
 
-def _links_query(needles: set[str]) -> str:
-    test = " or ".join(f"contains(., '{needle}')" for needle in sorted(needles))
+def _links_query(hints: list[str]) -> str:
+    """Attributes and text holding one of the hints the page's markup holds: a
+    handful of substring tests per node, however many posts the page links."""
+    test = " or ".join(f"contains(., '{hint}')" for hint in sorted(hints))
     return f".//@*[{test}] | .//text()[{test}][{_NOT_CODE}]"
 
 
-def _find_links(scan: _Scan, needles: set[str]) -> None:
-    for node in scan.root.xpath(_links_query(needles)):
+def _find_links(scan: _Scan, hints: list[str]) -> None:
+    read = set()
+    for node in scan.root.xpath(_links_query(hints)):
         if node.is_attribute:
             element = node.getparent()
-            if scan.skip(element):
+            if element in read or scan.skip(element):
                 continue
-            values = [element.get(name) for name in _LINK_ATTRIBUTES]
-            values += [v for k, v in element.attrib.items() if k.startswith("data-")]
+            read.add(element)
+            # A link goes where its href says (a share button's data-url is the page it shares);
+            # an iframe or a placeholder names its post in src, cite or a data attribute.
+            values = [element.get("href")] if element.get("href") else (
+                [element.get(name) for name in _LINK_ATTRIBUTES]
+                + [v for k, v in element.attrib.items() if k.startswith("data-")])
             refs = [ref for ref in map(platforms.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if element.get("href") else "embed"
@@ -292,7 +251,7 @@ def _find_links(scan: _Scan, needles: set[str]) -> None:
 
 
 def _finish(scan: _Scan) -> list[Post]:
-    order = sorted(scan.found, key=lambda item: _document_position(item[1]))
+    order = sorted(scan.found, key=lambda item: scan.regions.document_order(item[1]))
     posts: dict[tuple, Post] = {}
     for post, anchor, kind in order:
         post.context = _context(anchor, kind, scan)
@@ -306,10 +265,6 @@ def _finish(scan: _Scan) -> list[Post]:
     return result
 
 
-def _document_position(element) -> float:
-    return element.xpath("count(preceding::*) + count(ancestor::*)")
-
-
 def _block_of(element):
     while element is not None:
         if element.tag in BLOCK_TAGS:
@@ -318,39 +273,59 @@ def _block_of(element):
     return element
 
 
+_MAX_STEPS = 50  # siblings looked at for a post's context: a post's paragraph is near it
+
+
 def _previous_block(element, scan: _Scan):
-    """The nearest block with text before `element`, skipping posts and embeds."""
+    """The nearest block with text before `element`, skipping posts and embeds.
+    The answer is remembered for every element passed on the way, so a run of
+    consecutive embeds is walked once, not once per embed."""
     node = element
+    passed = []
     steps = 0
-    while node is not None and node is not scan.root and steps < 50:
+    found = None
+    while found is None and node is not None and node is not scan.root and steps < _MAX_STEPS:
+        passed.append(node)
         for sibling in node.itersiblings(preceding=True):
             steps += 1
-            if not isinstance(sibling.tag, str) or scan.is_taken(sibling):
-                continue
-            if sibling.tag in ("script", "style", "template", "br", "hr"):
-                continue
-            if _contains_taken(sibling, scan):
-                continue
-            inner = sibling.xpath(".//p[normalize-space()]")
-            candidate = inner[-1] if inner else sibling
-            if candidate.text_content().strip():
-                return candidate
+            if steps > _MAX_STEPS:
+                break
+            if sibling in scan.before:
+                found = scan.before[sibling]
+                break
+            found = _prose_block(sibling, scan, last=True)
+            if found is not None:
+                break
         node = node.getparent()
-    return None
+    if scan.is_taken(element):
+        scan.before.update(dict.fromkeys(passed, found))
+    return found
 
 
 def _next_block(element, scan: _Scan):
     node = element
-    while node is not None and node is not scan.root:
+    steps = 0
+    while node is not None and node is not scan.root and steps < _MAX_STEPS:
         for sibling in node.itersiblings():
-            if not isinstance(sibling.tag, str) or scan.is_taken(sibling) or _contains_taken(sibling, scan):
-                continue
-            inner = sibling.xpath(".//p[normalize-space()]")
-            candidate = inner[0] if inner else sibling
-            if candidate.tag not in ("script", "style") and candidate.text_content().strip():
-                return candidate
+            steps += 1
+            if steps > _MAX_STEPS:
+                return None
+            found = _prose_block(sibling, scan, last=False)
+            if found is not None:
+                return found
         node = node.getparent()
     return None
+
+
+def _prose_block(sibling, scan: _Scan, last: bool):
+    """`sibling` (or its last/first paragraph) when it is article prose, not a post."""
+    if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "template", "br", "hr"):
+        return None
+    if scan.is_taken(sibling) or _contains_taken(sibling, scan):
+        return None
+    inner = sibling.xpath(".//p[normalize-space()]")
+    candidate = (inner[-1] if last else inner[0]) if inner else sibling
+    return candidate if candidate.text_content().strip() else None
 
 
 def _contains_taken(element, scan: _Scan) -> bool:

@@ -6,10 +6,14 @@ import re
 from dataclasses import asdict, dataclass, field
 
 _SPACE = re.compile(r"\s+")
-# Media short links as tweets print them: pic.twitter.com/CODE, pic.x.com/CODE, t.co/CODE.
-MEDIA_LINK = re.compile(
-    r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com|t\.co)/[A-Za-z0-9]+"
-)
+# A post's attached photos and videos as tweets print them: pic.twitter.com/CODE, pic.x.com/CODE.
+MEDIA_LINK = re.compile(r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com)/[A-Za-z0-9]+")
+# Short links, media or not, differ between copies of one post.
+_SHORT_LINK = re.compile(r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com|t\.co)/[A-Za-z0-9]+")
+# Any other link written in a post's text: t.co short links, bare or full URLs.
+_TEXT_LINK = re.compile(
+    r"(?<![\w@.-])(?:https?://\S+|t\.co/[A-Za-z0-9]+|(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*)", re.I)
+_LINK_TRAILING = ".,;:!?)\u2026\"'\u201d\u2019"
 # What Twitter shows instead of the text of a post that is gone.
 _GONE = re.compile(
     r"^(?:this (?:tweet|post) (?:was deleted|is unavailable|has been deleted|may have been deleted)"
@@ -19,7 +23,7 @@ _GONE = re.compile(
 
 FIELDS = (
     "source", "platform", "post_id", "url", "handle", "author_name",
-    "date_text", "date", "text", "media", "context", "position",
+    "date_text", "date", "text", "media", "links", "context", "position",
 )
 
 
@@ -32,13 +36,23 @@ def collapse(text: str | None) -> str | None:
 
 
 def media_links(text: str | None) -> list[str]:
-    """The media short links a post's text carries, in order, as printed."""
+    """The photo and video links (pic.twitter.com) a post's text carries, in order, as printed."""
     return [m.group(0) for m in MEDIA_LINK.finditer(text or "")]
 
 
+def text_links(text: str | None) -> list[str]:
+    """The other links a post's text carries (t.co and written-out URLs), in order, as printed."""
+    links = []
+    for match in _TEXT_LINK.finditer(text or ""):
+        link = match.group(0).rstrip(_LINK_TRAILING)
+        if not MEDIA_LINK.fullmatch(link) and link not in links:
+            links.append(link)
+    return links
+
+
 def without_media_links(text: str) -> str:
-    """The text with its media short links taken out (they differ between copies of one post)."""
-    return MEDIA_LINK.sub(" ", text)
+    """The text with its short links taken out (they differ between copies of one post)."""
+    return _SHORT_LINK.sub(" ", text)
 
 
 def post_text(raw: str | None) -> str | None:
@@ -72,6 +86,7 @@ class Post:
     date: str | None = None
     text: str | None = None
     media: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
     context: str | None = None
     position: int | None = None
     source: str | None = None
@@ -95,6 +110,8 @@ class Post:
                 setattr(self, name, getattr(other, name))
         if not self.media:
             self.media = list(other.media)
+        if not self.links:
+            self.links = list(other.links)
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -318,6 +318,12 @@ def m010_drop_redundant_indexes(db: sqlite_utils.Database) -> None:
     """)
 
 
+@migrations()
+def m011_post_links(db: sqlite_utils.Database) -> None:
+    """The links in a post's text that are not its media (t.co short links and
+    written-out URLs), a JSON array: media are the post's photos and videos only."""
+    db.execute("ALTER TABLE posts ADD COLUMN links TEXT")
+
 
 @migrations()
 def m070_backfill_slices(db: sqlite_utils.Database) -> None:
@@ -337,6 +343,7 @@ def m070_backfill_slices(db: sqlite_utils.Database) -> None:
         PRIMARY KEY (warc, start)
     );
     """)
+
 
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications

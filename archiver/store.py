@@ -225,6 +225,8 @@ def _upsert_post(db: sqlite_utils.Database, post: Post, stamp: str) -> tuple[str
              stamp, key])
     for link in post.media:
         sql("INSERT OR IGNORE INTO media (post_id, link, code) VALUES (?,?,?)", [key, link, media_code(link)])
+    if post.links:
+        sql("UPDATE posts SET links = ? WHERE id = ? AND links IS NULL", [json.dumps(post.links), key])
     if post.handle:
         _upsert_account(db, post.platform, post.handle, post.author_name, stamp)
     if post.post_id:

@@ -442,8 +442,11 @@ class Verifier:
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="verify") as pool:
             pending: dict[Future, str] = {}
             for post in filter(None, map(self._post, ids)):
-                links = [row[0] for row in self.db.execute("SELECT link FROM media WHERE post_id = ? ORDER BY id",
-                                                           [post["id"]])]
+                # Short links in the text may be photos too: resolve them after the media.
+                links = [row[0] for row in self.db.execute(
+                    "SELECT link FROM (SELECT link, id AS n FROM media WHERE post_id = ?1 UNION ALL"
+                    " SELECT value, 1e18 + key FROM posts, json_each(posts.links)"
+                    " WHERE posts.id = ?1 AND value LIKE '%t.co/%') ORDER BY n", [post["id"]])]
                 pending[pool.submit(network_checks, post, links, self.client, network, self.save_missing)] = post["id"]
                 if len(pending) >= self.workers * 4:
                     self._collect(pending)

@@ -18,16 +18,16 @@ def _sentence(rng: random.Random, n: int = 24) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def _tweet(rng: random.Random, i: int) -> str:
+def _tweet(rng: random.Random, i: int, words: int = 18) -> str:
     status = 1412743195653046279 + i * 4194304
     return (f'<figure class="embed"><blockquote class="twitter-tweet" data-lang="en"><p lang="en" dir="ltr">'
-            f'{_sentence(rng, 18)} <a href="https://t.co/Fx{i:08d}">pic.twitter.com/Fx{i:08d}</a></p>'
+            f'{_sentence(rng, words)} <a href="https://t.co/Fx{i:08d}">pic.twitter.com/Fx{i:08d}</a></p>'
             f'&mdash; Fictional Account {i} (@FxAccount{i % 1000}) '
             f'<a href="https://twitter.com/FxAccount{i % 1000}/status/{status}?ref_src=twsrc%5Etfw">July 7, 2021</a>'
             f'</blockquote></figure>')
 
 
-def page(seed: int, target_kib: int | None = None, embeds: int | None = None) -> bytes:
+def page(seed: int, target_kib: int | None = None, embeds: int | None = None, embed_words: int = 18) -> bytes:
     """One page; the same seed gives the same bytes."""
     rng = random.Random(seed)
     target = (target_kib or rng.randint(100, 300)) * 1024
@@ -55,7 +55,7 @@ def page(seed: int, target_kib: int | None = None, embeds: int | None = None) ->
         size += len(paragraph)
     for i in range(embeds):
         spot = rng.randrange(len(paragraphs) + 1)
-        paragraphs.insert(spot, _tweet(rng, seed * 10 + i))
+        paragraphs.insert(spot, _tweet(rng, seed * 10 + i, embed_words))
     body.extend(paragraphs)
     body.append("</div></article>" + sidebar + "</main>")
     return "".join(head + [nav] + body + [footer]).encode()

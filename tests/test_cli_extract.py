@@ -27,7 +27,7 @@ def test_jsonl_gives_one_post_per_line_with_every_key(tmp_path):
     assert code == 0 and err == ""
     assert [r["post_id"] for r in rows] == ["1412743195653046279", "1412833792619446371", "1413105583518646279"]
     assert all(list(r) == ["source", "platform", "post_id", "url", "handle", "author_name", "date_text",
-                           "date", "text", "media", "context", "position"] for r in rows)
+                           "date", "text", "media", "links", "context", "position"] for r in rows)
     assert {r["source"] for r in rows} == {str(page)}
 
 

@@ -102,3 +102,51 @@ def test_article_date_from_meta_in_a_legacy_encoding():
 def test_article_date_from_json_ld():
     sample = Path(__file__).parents[1] / "samples" / "articles" / "market-fire.html"
     assert extract(sample.read_bytes())["published"] == "2022-03-01"
+
+
+PROSE = "<p>" + "The fictional council met on Monday and said the bridge would stay closed for repairs. " * 3 + "</p>"
+
+
+def test_article_body_under_furniture_class_words_is_still_the_body():
+    # Page builders put words like widget, social or sidebar on the wrappers of the article text.
+    html = f"""<body><div class="widget post-partial"><div id="social-scroll" class="sidebar-layout">
+    {PROSE}<p>A resident <a href="https://twitter.com/FxResident/status/1711350796907446310">posted a video</a>
+    of the flooded road.</p>{PROSE}</div></div></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446310"]
+
+
+def test_template_holding_the_rest_of_the_story_is_part_of_the_body():
+    html = f"""<body><article>{PROSE}<template><p>Later <a href="https://x.com/FxDesk/status/1711350796907446311">
+    the desk confirmed it</a>.</p>{PROSE}</template></article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446311"]
+
+
+def test_feed_of_tweets_beside_the_article_is_furniture_even_without_class_words():
+    items = "".join(f'<li><a href="https://twitter.com/FxOutlet/status/171135079690744632{i}">{i}h</a> Our story</li>'
+                    for i in range(4))
+    html = f"""<body><div id="page"><div id="main">{PROSE}{PROSE}</div></div>
+    <div id="x1"><div id="x2"><ul>{items}</ul></div></div></body>""".encode()
+    assert extract_posts(html) == []
+
+
+def test_share_button_pointing_at_a_status_is_not_a_citation():
+    html = f"""<body><article>{PROSE}<a class="twitter-share-button" href="https://twitter.com/share"
+    data-url="https://twitter.com/FxDesk/status/1711350796907446312">Tweet</a>{PROSE}</article></body>""".encode()
+    assert extract_posts(html) == []
+
+
+def test_quoted_paragraphs_are_prose_and_comments_do_not_outweigh_the_article():
+    quote = "<blockquote><p>" + "A long quoted passage from the fictional council's statement on the bridge. " * 4 + "</p></blockquote>"
+    comment = "<li class='comment'><p>" + "A reader wrote a long comment about other things entirely. " * 5 + "</p></li>"
+    html = f"""<body><article><div class="entry-content">{quote}{quote}{quote}
+    <ul><li><a href="https://de.twitter.com/FxResident/status/278489618192683009">@FxResident</a> said so too.</li></ul>
+    </div><ol class="comments">{comment}{comment}</ol></article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["278489618192683009"]
+
+
+def test_unquoted_href_and_language_subdomain_name_the_post():
+    html = f"""<body><article>{PROSE}<p>As <a
+href=https://de.twitter.com/FxDesk/status/861871559790800896>civil rights groups</a> said.</p></article></body>""".encode()
+    [post] = extract_posts(html)
+    assert (post.post_id, post.handle, post.url) == (
+        "861871559790800896", "FxDesk", "https://twitter.com/FxDesk/status/861871559790800896")

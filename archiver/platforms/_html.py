@@ -7,7 +7,7 @@ BLOCK_TAGS = frozenset({
     "h4", "h5", "h6", "td", "th", "tr", "table", "dd", "dt", "dl", "pre", "section",
     "article", "aside", "header", "footer", "main", "address", "caption", "hr", "body",
 })
-_SKIP = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_SKIP = frozenset({"script", "style", "noscript", "head", "title"})
 
 
 def classes(element) -> set[str]:
@@ -46,8 +46,12 @@ def _render(element, parts: list[str]) -> None:
         parts.append(element.get("alt"))
     if element.text:
         parts.append(element.text)
+    follows_link = False
     for child in element:
         child_tag = child.tag if isinstance(child.tag, str) else ""
+        if child_tag == "a" and follows_link:
+            parts.append(" ")  # two directly adjacent links read as two words
+        follows_link = child_tag == "a" and not child.tail
         if child_tag == "br":
             parts.append("\n")
         elif child_tag in BLOCK_TAGS:

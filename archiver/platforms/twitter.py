@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+
+import lxml.html
 
 from ..dates import parse_date
 from ..plaintext import attributions
@@ -13,16 +16,18 @@ NAME = "twitter"
 HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.com/",
          "platform.twitter.com/embed", "nitter.net/")
 EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]",
-          "data-tweetid": ".//*[@data-tweetid]"}
+          "data-tweetid": ".//*[@data-tweetid]", "data-attrs": ".//div[@data-attrs]"}
 
 _STATUS = re.compile(
-    r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.)?"
+    r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.|[a-z]{2}\.)?"
     r"(?:twitter\.com|x\.com|fxtwitter\.com|vxtwitter\.com|fixupx\.com|fixvx\.com|nitter\.net)"
     r"/(?:#!/)?(?:i/web/|i/|(?P<handle>[A-Za-z0-9_]{1,20})/)?status(?:es)?/(?P<id>[0-9]{1,20})(?![0-9])",
     re.I,
 )
 _EMBED_IFRAME = re.compile(r"platform\.twitter\.com/embed/[^?#]*\?(?:[^#]*&)?id=([0-9]{1,20})(?![0-9])")
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
+# "— Name (@handle)" closing an embed whose date is missing or not a date.
+_UNDATED_ATTRIBUTION = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)[^\n\u2014\u2013]{0,80}\(@[A-Za-z0-9_]{1,15}\)[^\n]*\s*$")
 
 
 def canonical_url(post_id: str, handle: str | None) -> str:
@@ -48,16 +53,53 @@ def match_url(url: str) -> PostRef | None:
 def parse_embed(element) -> Post | None:
     if element.tag == "blockquote":
         return _parse_blockquote(element)
+    if element.get("data-attrs") is not None:
+        return _parse_card(element)
     tweet_id = (element.get("data-tweet-id") or element.get("data-tweetid") or "").strip()
-    if not tweet_id.isdigit():
+    # amp-twitter and some CMSs put the whole status URL where the id belongs.
+    ref = _ref(tweet_id) if tweet_id.isdigit() else match_url(tweet_id)
+    if not ref:
         return None
-    post = Post.from_ref(_ref(tweet_id))
+    tweet_id = ref.post_id
+    post = Post.from_ref(ref)
     placeholder = element.find(".//blockquote")
     shown = _parse_blockquote(placeholder) if placeholder is not None else None
     if shown and shown.post_id in (None, tweet_id):
         shown.post_id, shown.url = post.post_id, shown.url or post.url
         return shown
     return post
+
+
+def _parse_card(element) -> Post | None:
+    """A tweet card the site renders itself from the tweet's data (Substack's
+    `div.tweet[data-attrs]`): its JSON names the post, the card prints the date."""
+    try:
+        data = json.loads(element.get("data-attrs"))
+    except ValueError:
+        return None
+    ref = match_url(str(data.get("url") or "")) if isinstance(data, dict) else None
+    if not ref:
+        return None
+    post = Post.from_ref(ref)
+    post.handle = _string(data.get("username")) or ref.handle
+    post.author_name = _string(data.get("name"))
+    post.text = post_text(_markup_text(_string(data.get("full_text"))))
+    post.media = media_links(post.text)
+    printed = element.xpath(".//*[contains(@class, 'date')]")
+    post.date_text = collapse(printed[0].text_content()) if printed else _string(data.get("date"))
+    post.date = parse_date(post.date_text, lang_of(element)) or parse_date(_string(data.get("date")))
+    return post
+
+
+def _markup_text(value: str | None) -> str | None:
+    """The text of a card's `full_text`, which may carry the card's own markup."""
+    if not value or "<" not in value:
+        return value
+    return lxml.html.fragment_fromstring(value, create_parent="div").text_content()
+
+
+def _string(value) -> str | None:
+    return collapse(value) if isinstance(value, str) else None
 
 
 def _status_refs(element) -> list[PostRef]:
@@ -82,12 +124,9 @@ def _parse_blockquote(element) -> Post | None:
     if not embed_class and not (refs and found):
         return None
     attribution = found[-1] if found else None
-    paragraphs = element.findall(".//p")
-    if paragraphs:
-        raw = " ".join(text_lines(p) for p in paragraphs)
-    else:
-        raw = attribution.text_before if attribution else lines
-    text = post_text(raw)
+    # The text is everything before the final attribution, however the embed wraps it
+    # (one <p>, several <p> split by WordPress, or none).
+    text = post_text(lines[:attribution.start] if attribution else _UNDATED_ATTRIBUTION.sub("", lines))
     ref = refs[-1] if refs else None
     if not (ref or attribution or text):
         return None

@@ -1,0 +1,226 @@
+"""Article body or page furniture: decided by what a region is, not by its class words.
+
+The page's main text block is found first (the element whose paragraphs hold
+the most prose, as readability-style extractors find it). The main block and
+every element holding it are body, whatever their class says. Any other region
+on the way from a post up to the main block is furniture when it is:
+
+- a `nav`, `aside` or `footer` (or their ARIA roles), or a `header` outside the
+  article that holds the main block;
+- or it shows two of these weak signs, one of them a class word or its place
+  outside the article: a furniture class/id word (sidebar, widget, share, ...),
+  a place outside the article, a feed (one of three or more siblings of the same
+  tag and class: teaser lists, tweet timelines), a link list (mostly link text).
+
+A region holding half as much prose as the main block is never furniture by
+weak signs alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# Class/id words of page furniture: one weak sign, never a verdict on their own.
+_FURNITURE_WORDS = frozenset({
+    "sidebar", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu",
+    "share", "sharing", "sharebar", "shares", "sharedaddy", "social", "related", "recommended",
+    "recirc", "comments", "comment", "newsletter", "subscribe", "follow", "promo",
+    "advert", "advertisement", "ads", "ad", "breadcrumb", "breadcrumbs", "masthead",
+    "timeline", "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
+    "byline", "author", "bio", "signup", "secondary", "colophon", "feed", "rail",
+})
+# Words that name an embed: a wrapper carrying one is not furniture by its words.
+_EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "instagram", "tiktok",
+                          "telegram", "bluesky", "mastodon", "youtube", "quote"})
+_SEMANTIC_TAGS = frozenset({"nav", "aside", "footer"})
+_SEMANTIC_ROLES = frozenset({"navigation", "complementary", "contentinfo"})
+_ARTICLE = etree.XPath("self::article or self::main or @role='main' or @itemprop='articleBody'")
+_WORD = re.compile(r"[a-z]+")
+_MIN_PARAGRAPH = 25   # characters: shorter paragraphs are labels, not prose
+_MIN_MAIN = 200       # characters of prose below which the page has no main text block
+_FEED_SIZE = 3
+_LINK_SHARE = 0.6
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+_LINK_TEXTS = etree.XPath(".//a[@href]//text()")
+_LINK_COUNT = etree.XPath("count(.//a[@href])")
+
+
+class Regions:
+    """The furniture verdicts of one parsed page, each region judged once."""
+
+    def __init__(self, doc):
+        self.paragraphs: dict = {}
+        self.main = _main_block(doc, self.paragraphs)
+        self._chain = [self.main, *self.main.iterancestors()]
+        self._chain_index = {element: index for index, element in enumerate(self._chain)}
+        self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
+                                   _article_guess(self._chain))
+        self._last_prose: int | None = None
+        self._articles = _prose_articles(self.paragraphs)
+        self._main_prose = max(self._prose(self.main), _MIN_MAIN)
+        self._verdicts: dict = {}   # element -> (furniture, outside the article)
+        self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
+        self._child_indexes: dict = {}
+
+    def is_furniture(self, element) -> bool:
+        chain = []
+        node = element
+        while node is not None and node not in self._chain_index and node not in self._verdicts:
+            chain.append(node)
+            node = node.getparent()
+        if node in self._verdicts:
+            verdict, place = self._verdicts[node]
+        else:
+            verdict, place = False, self._place(node, chain[-1] if chain else None)
+        for region in reversed(chain):
+            if region in self._articles:
+                place = (False, place[1])
+            verdict = verdict or self._judge(region, *place)
+            self._verdicts[region] = (verdict, place)
+        return verdict
+
+    def _place(self, anchor, top) -> tuple[bool, bool]:
+        """Where a region hanging from `anchor` (an element holding the main block,
+        through its child `top`) is: outside the article, after the main text."""
+        if anchor is None or top is None:
+            return True, True
+        index = self._chain_index[anchor]
+        return index > self._article_index, self._children(anchor)[top] > self._last_prose_child(anchor, index)
+
+    def _last_prose_child(self, anchor, index: int) -> int:
+        children = self._children(anchor)
+        if index:
+            return children[self._chain[index - 1]]
+        if self._last_prose is None:
+            # The main block's own paragraphs when it has some, else those of its children.
+            own = [children[p] for p in self.paragraphs if p in children]
+            self._last_prose = max(own or [children.get(p.getparent(), -1) for p in self.paragraphs],
+                                   default=-1)
+        return self._last_prose
+
+    def _children(self, parent) -> dict:
+        """Each child's index in `parent`, computed once per parent (index() is a scan)."""
+        index = self._child_indexes.get(parent)
+        if index is None:
+            index = self._child_indexes[parent] = {child: i for i, child in enumerate(parent)}
+        return index
+
+    def document_order(self, element) -> list[int]:
+        """Sort key of elements in document order: the child indexes on the path from the root."""
+        path = []
+        parent = element.getparent()
+        while parent is not None:
+            path.append(self._children(parent)[element])
+            element, parent = parent, parent.getparent()
+        path.reverse()
+        return path
+
+    def _judge(self, region, outside: bool, trailing: bool) -> bool:
+        tag = region.tag if isinstance(region.tag, str) else ""
+        role = region.get("role")
+        if tag in _SEMANTIC_TAGS or role in _SEMANTIC_ROLES:
+            return True
+        if outside and (tag == "header" or role == "banner"):
+            return True
+        words = _furniture_words(region)
+        if not (words or outside):
+            return False
+        signs = words + outside + trailing + self._in_feed(region) + _link_list(region)
+        return signs >= 2 and self._prose(region) * 2 < self._main_prose
+
+    def _in_feed(self, region) -> bool:
+        parent = region.getparent()
+        if parent is None or region.tag in ("p", "br", "span", "a"):
+            return False
+        counts = self._signatures.get(parent)
+        if counts is None:
+            counts = self._signatures[parent] = {}
+            for child in parent:
+                key = (child.tag, child.get("class"))
+                counts[key] = counts.get(key, 0) + 1
+        return counts.get((region.tag, region.get("class")), 0) >= _FEED_SIZE
+
+    def _prose(self, region) -> int:
+        return sum(self.paragraphs.get(p, 0) for p in region.iter("p"))
+
+
+def _prose_articles(paragraphs: dict) -> set:
+    """The outermost <article>s holding prose: on live blogs and endless-scroll pages
+    each entry is an article of its own, and none of them is furniture by place."""
+    sizes: dict = {}
+    for p, size in paragraphs.items():
+        outer = None
+        for ancestor in p.iterancestors("article"):
+            outer = ancestor
+        if outer is not None:
+            sizes[outer] = sizes.get(outer, 0) + size
+    return {article for article, size in sizes.items() if size >= _MIN_MAIN}
+
+
+def _article_guess(chain: list) -> int:
+    """Without an <article> or <main>: the main block's grandparent, or parent
+    when that is already the page's body."""
+    index = min(2, len(chain) - 1)
+    while index > 0 and chain[index].tag in ("body", "html"):
+        index -= 1
+    return index
+
+
+def _is_embed(element) -> bool:
+    return element.tag == "blockquote" and bool(set(_WORD.findall((element.get("class") or "").lower()))
+                                                & _EMBED_WORDS)
+
+
+def _furniture_words(region) -> bool:
+    words = set(_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
+    return bool(words & _FURNITURE_WORDS) and not words & _EMBED_WORDS
+
+
+def _link_list(region) -> bool:
+    if _LINK_COUNT(region) < _FEED_SIZE:
+        return False
+    text = _TEXT_LENGTH(region)
+    return text > 0 and sum(len(t.strip()) for t in _LINK_TEXTS(region)) >= _LINK_SHARE * text
+
+
+def _main_block(doc, paragraphs: dict):
+    """The element whose paragraphs hold the most prose; each paragraph counts
+    fully for its parent and half for its grandparent. Embedded posts are not prose."""
+    scores: dict = {}
+    for p in doc.iter("p"):
+        parent = p.getparent()
+        if parent is None or _is_embed(parent):
+            continue
+        grandparent = parent.getparent()
+        if grandparent is not None and _is_embed(grandparent):
+            continue
+        size = len(" ".join(p.text_content().split()))
+        if size < _MIN_PARAGRAPH:
+            continue
+        paragraphs[p] = size
+        scores[parent] = scores.get(parent, 0) + size
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0) + size / 2
+    if scores:
+        best = max(scores, key=scores.get)
+        if scores[best] >= _MIN_MAIN:
+            return best
+    return _fallback_root(doc)
+
+
+_OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
+
+
+def _fallback_root(doc):
+    """Without paragraphs of prose: the largest <article>, else <main>, else <body>."""
+    articles = _OUTER_ARTICLES(doc)
+    if articles:
+        return max(articles, key=lambda a: len(a.text_content()))
+    for query in ("//main", "//*[@role='main']", "//*[@itemprop='articleBody']"):
+        found = doc.xpath(query)
+        if found:
+            return found[0]
+    body = doc.find(".//body")
+    return body if body is not None else doc

@@ -1,0 +1,86 @@
+"""The fields of a cited post as the development set's labelling rules define them:
+text without the attribution, media = pic.twitter.com only, other links apart,
+placeholders, AMP, lazy embeds and site-rendered cards."""
+
+from __future__ import annotations
+
+import json
+
+from archiver.archive import archive
+from archiver.extract import extract_posts
+from archiver.schema import open_db
+
+PROSE = "<p>" + "The fictional harbour office said on Monday that the ferry would run again. " * 3 + "</p>"
+
+
+def page(body: str) -> bytes:
+    return f"<html><body><article>{PROSE}{body}{PROSE}</article></body></html>".encode()
+
+
+def fields(post) -> dict:
+    return {k: v for k, v in post.to_dict().items() if k not in ("source", "context", "position")}
+
+
+def test_attribution_is_not_part_of_the_text_when_the_embed_has_no_paragraph():
+    html = page('<blockquote class="twitter-tweet">Ferry running again <a href="https://t.co/AbCdEf1234">'
+                'pic.twitter.com/AbCdEf1234</a><br>&mdash; Fx Desk (@FxDesk) '
+                '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    assert [fields(p) for p in extract_posts(html)] == [{
+        "platform": "twitter", "post_id": "1412743195653046279",
+        "url": "https://twitter.com/FxDesk/status/1412743195653046279", "handle": "FxDesk",
+        "author_name": "Fx Desk", "date_text": "July 7, 2021", "date": "2021-07-07",
+        "text": "Ferry running again pic.twitter.com/AbCdEf1234", "media": ["pic.twitter.com/AbCdEf1234"],
+        "links": []}]
+
+
+def test_attribution_in_its_own_paragraph_and_wordpress_split_text_are_handled():
+    html = page('<blockquote class="twitter-tweet"><p>First cars aboard.</p><p>More at noon '
+                '<a href="https://t.co/LnK0000001">https://t.co/LnK0000001</a></p>'
+                '<p>&mdash; Fx Desk (@FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">'
+                'July 7, 2021</a></p></blockquote>')
+    [post] = extract_posts(html)
+    assert (post.text, post.media, post.links) == (
+        "First cars aboard. More at noon https://t.co/LnK0000001", [], ["https://t.co/LnK0000001"])
+
+
+def test_two_adjacent_links_read_as_two_words():
+    html = page('<blockquote class="twitter-tweet"><p>Watch <a href="https://twitter.com/FxA">@FxA</a>'
+                '<a href="https://twitter.com/FxB">@FxB</a></p>&mdash; Fx Desk (@FxDesk) '
+                '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    assert extract_posts(html)[0].text == "Watch @FxA @FxB"
+
+
+def test_amp_embed_with_a_whole_status_url_and_lazy_and_placeholder_forms():
+    html = page('<amp-twitter data-tweetid="https://twitter.com/FxDesk/status/1412743195653046279" width="1">'
+                '</amp-twitter>'
+                '<blockquote data-twitter="twitter-tweet"><a href="https://twitter.com/FxDesk/status/20"></a></blockquote>'
+                '<div class="embed" data-oembed-url="https://x.com/FxDesk/statuses/1412743195653046280"></div>'
+                '<div class="widget__tweet" data-tweet-id="1412743195653046281"></div>'
+                '<p>Also <a href="https://mobile.twitter.com/#!/FxDesk/status/1412743195653046282/photo/1">this</a>.</p>')
+    assert [(p.post_id, p.handle) for p in extract_posts(html)] == [
+        ("1412743195653046279", "FxDesk"), ("20", "FxDesk"), ("1412743195653046280", "FxDesk"),
+        ("1412743195653046281", None), ("1412743195653046282", "FxDesk")]
+
+
+def test_site_rendered_tweet_card_gives_name_handle_printed_date_and_text():
+    attrs = json.dumps({"url": "https://twitter.com/fxdesk/status/1412743195653046279?s=21",
+                        "full_text": '<span class="tweet-fake-link">@FxOther</span> Ferry running again',
+                        "username": "FxDesk", "name": "Fx Desk", "date": "Wed Jul 07 10:00:00 +0000 2021"})
+    html = page(f"""<div class="tweet" data-attrs='{attrs}'><a href="https://twitter.com/fxdesk/status/1412743195653046279">
+        <div class="tweet-header"><span>Fx Desk</span> <span>@FxDesk</span></div>@FxOther Ferry running again</a>
+        <a href="https://twitter.com/fxdesk/status/1412743195653046279"><p class="tweet-date">July 7th 2021</p></a></div>""")
+    [post] = extract_posts(html)
+    assert (post.post_id, post.handle, post.author_name, post.date_text, post.date, post.text) == (
+        "1412743195653046279", "FxDesk", "Fx Desk", "July 7th 2021", "2021-07-07", "@FxOther Ferry running again")
+
+
+def test_archive_keeps_links_apart_from_media(tmp_path):
+    source = tmp_path / "a.html"
+    source.write_bytes(page('<blockquote class="twitter-tweet"><p>Ferry <a href="https://t.co/LnK0000001">'
+                            'https://t.co/LnK0000001</a> <a href="https://t.co/AbCdEf1234">pic.twitter.com/AbCdEf1234'
+                            '</a></p>&mdash; Fx Desk (@FxDesk) <a href="https://twitter.com/FxDesk/status/'
+                            '1412743195653046279">July 7, 2021</a></blockquote>'))
+    db = open_db(str(tmp_path / "archive.db"))
+    archive(db, [str(source)], warc_dir=tmp_path / "warc", report=lambda source, reason: None)
+    assert db.execute("SELECT link FROM media").fetchall() == [("pic.twitter.com/AbCdEf1234",)]
+    assert db.execute("SELECT links FROM posts").fetchall() == [('["https://t.co/LnK0000001"]',)]
