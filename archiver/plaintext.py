@@ -1,8 +1,13 @@
-"""The copy-pasted form of an embed: `text pic.twitter.com/CODE` then
-`— Name (@handle) Month D, YYYY`, on one line or several.
+"""The copy-pasted form of an embed, as readers, scrapers and text extractors print it.
 
-Pure functions over paragraphs of text; the HTML extractor feeds the same
-rules with the text of block elements.
+An embed copied as text is its post text, often a `pic.twitter.com/CODE` line,
+then `— Name (@handle)` and the date, on one line or spread over several:
+`get_text("\\n")`-style extractors put every inline element (a link, a mention,
+a hashtag) on a line of its own. Site-rendered cards print as `Name`, `@handle`,
+the text and the date, each on its own line.
+
+Pure functions over lines of text; the HTML extractor feeds `attributions`
+with the text of block elements.
 """
 
 from __future__ import annotations
@@ -11,23 +16,57 @@ import re
 from dataclasses import dataclass
 
 from .dates import parse_date
-from .posts import Post, collapse, media_links, post_text
+from .posts import MEDIA_LINK, Post, collapse, media_links, post_text, text_links
 
-_DASH = r"(?:\u2014|\u2013|\u2015|--|&mdash;|&#8212;)"
-# A printed date: CJK/Korean year-month-day, or a short phrase that ends in a year.
+# Em, en, figure and horizontal-bar dashes, a hyphen or two, and the entity forms.
+_DASH = r"(?:[\u2012-\u2015]|--?|&mdash;|&#8212;)"
+_HANDLE = r"[A-Za-z0-9_]{1,15}"
+# A printed date: CJK/Korean year-month-day, numeric, or a short phrase that ends in a year.
 _DATE = (
     r"(?:\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
-    r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
-    r"|[^\n()\u2014\u2013/:;|@#\"]{0,32}?(?<!\d)\d{4}(?!\d)(?:\s*(?:г\.|р\.|год[а]?))?)"
+    r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4}"
+    r"|[^\n()\u2012-\u2015/:;|@#\"]{0,32}?(?<!\d)\d{4}(?!\d)(?:\s*(?:г\.|р\.|год[а]?))?)"
 )
+# A name runs to the `(@handle)`; " - " inside it would be a hyphen used as a dash earlier on.
+_NAME = r"(?:(?! - )[^\n\u2012-\u2015]){0,80}?"
 ATTRIBUTION = re.compile(
-    rf"(?:(?<=\s)|^){_DASH}[ \t]*(?P<name>[^\n\u2014\u2013]{{0,80}}?)[ \t]*"
-    rf"\(@(?P<handle>[A-Za-z0-9_]{{1,15}})\)[ \t]*\n?[ \t]*(?P<date>{_DATE})",
+    rf"(?:(?<=\s)|^){_DASH}[ \t]*\n?[ \t]*(?P<name>{_NAME})[ \t]*"
+    rf"\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*(?P<date>{_DATE})",
     re.M,
 )
-# A tweet is at most 280 characters; collect at most about that much text above
-# an attribution so the article's own prose is not taken for the post.
+# Without a dash the attribution must be a line of its own, right under the post's
+# media or link line: a byline or photo credit under a headline carries none.
+_BARE_ATTRIBUTION = re.compile(
+    rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*"
+    rf"(?P<date>{_DATE})[ \t]*$",
+    re.M,
+)
+_CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
+                     r"door|av|af|od|фото)\b", re.I)
+# A tweet is at most 280 characters, a link counting 23 and attached media nothing:
+# above an attribution in plain text, collect at most that much text.
+_MAX_POST_WEIGHT = 280
+_LINK_WEIGHT = 23
+# Posts written in paragraphs fill most of that.
+_PARAGRAPHED_POST_WEIGHT = 200
+# Within one block of HTML, at most this many characters as printed.
 _MAX_POST_CHARS = 300
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
+# Lines an inline element makes: a mention, hashtag, link, or a sliver such as "." or an emoji.
+_TOKEN = re.compile(r"[@#]\w+|(?:https?://)?\S+\.\S+/\S*|\W{1,3}|.{1,2}")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]]$")
+# What follows an inline element without a space: "@FxMayor" then "'s words".
+_NO_SPACE_BEFORE = re.compile(r"^[.,;:!?)\]}'’”%…]")
+_BULLET = re.compile(r"^(?:[-•*–·]|\d{1,2}[.)])\s")
+# A line without closing punctuation this long is a sentence that goes on; shorter
+# ones are headings, labels and link titles.
+_RUN_ON_CHARS = 50
+_HANDLE_LINE = re.compile(rf"@{_HANDLE}")
+_WORDS = re.compile(r"[^\W\d_]{2}")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_COUNT = re.compile(r"\d[\d,.]*[KkMm]?")
+_MAX_CARD_LINES = 24
+_MAX_NAME_CHARS = 50  # display names are at most 50 characters
 
 
 @dataclass
@@ -46,10 +85,8 @@ def attributions(paragraph: str) -> list[Attribution]:
     """Every attribution line in a paragraph, with the text that precedes it."""
     found = []
     previous_end = 0
-    for match in ATTRIBUTION.finditer(paragraph):
+    for match in _matches(paragraph):
         date_text = collapse(match.group("date"))
-        if not parse_date(date_text):
-            continue
         found.append(Attribution(
             start=match.start(),
             end=match.end(),
@@ -60,6 +97,11 @@ def attributions(paragraph: str) -> list[Attribution]:
         ))
         previous_end = match.end()
     return found
+
+
+def _matches(text: str) -> list[re.Match]:
+    """The dashed attributions of `text` whose date names a whole day."""
+    return [m for m in ATTRIBUTION.finditer(text) if parse_date(collapse(m.group("date")))]
 
 
 def _tail_lines(text: str) -> str:
@@ -77,57 +119,291 @@ def _tail_lines(text: str) -> str:
 
 def make_post(attribution: Attribution, text: str | None) -> Post:
     """The post an attribution line describes; the platform is Twitter/X."""
+    return _twitter_post(attribution.handle, attribution.name, attribution.date_text, text)
+
+
+def _twitter_post(handle: str, name: str | None, date_text: str, text: str | None) -> Post:
     body = post_text(text)
     return Post(
         platform="twitter",
-        handle=attribution.handle,
-        author_name=attribution.name,
-        date_text=attribution.date_text,
-        date=parse_date(attribution.date_text),
+        handle=handle,
+        author_name=name,
+        date_text=date_text,
+        date=parse_date(date_text),
         text=body,
         media=media_links(body),
+        links=text_links(body),
     )
 
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a plain-text article.
 
-    Texts that separate paragraphs with blank lines keep single line breaks
-    inside a paragraph (a post may span lines); texts written one paragraph
-    per line are split on every line.
+    Texts that separate paragraphs with blank lines give their blocks (a post
+    may span lines inside one); a text without that structure is one block,
+    whose lines `text_posts` tells apart (one paragraph a line, or the lines
+    of a text extractor, where every inline element is a line).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     lines = [line for line in text.split("\n") if line.strip()]
     if len(blocks) >= 2 and len(lines) <= 4 * len(blocks):
         return [b.strip("\n") for b in blocks]
-    return lines
+    return ["\n".join(lines)] if lines else []
+
+
+@dataclass
+class _Cited:
+    """A post found in the lines of a text, and the lines it spans."""
+
+    first: int
+    last: int
+    post: Post
 
 
 def text_posts(paragraphs: list[str]) -> list[Post]:
-    """Posts cited in copy-pasted form, with their context paragraph."""
-    posts: list[Post] = []
-    used: set[int] = set()
-    anchors: list[int] = []
-    for index, paragraph in enumerate(paragraphs):
-        for attribution in attributions(paragraph):
-            text = attribution.text_before
-            if not text.strip() and index > 0 and index - 1 not in used:
-                text = _tail_lines(paragraphs[index - 1])
-                used.add(index - 1)
-            used.add(index)
-            posts.append(make_post(attribution, text))
-            anchors.append(index)
-    for post, index in zip(posts, anchors):
-        post.context = _nearest_prose(paragraphs, index, used)
-    return posts
+    """Posts cited in copy-pasted form, in order, with their context paragraph."""
+    lines, breaks = _lines(paragraphs)
+    cited = _attributed(lines, breaks)
+    cited += _cards(lines, _spanned(cited))
+    cited.sort(key=lambda c: c.first)
+    taken = _spanned(cited)
+    for item in cited:
+        item.post.context = _nearest_prose(lines, item.first, item.last, taken)
+    return [item.post for item in cited]
 
 
-def _nearest_prose(paragraphs: list[str], index: int, used: set[int]) -> str | None:
-    """The closest paragraph before (else after) a post that is not itself a post."""
-    for i in list(range(index - 1, -1, -1)) + list(range(index + 1, len(paragraphs))):
-        if i not in used and paragraphs[i].strip():
-            return trim_context(paragraphs[i])
+def _lines(paragraphs: list[str]) -> tuple[list[str], set[int] | None]:
+    """Every non-blank line, stripped, and the indexes of lines that open a
+    paragraph (None when the text has no paragraphs but its lines)."""
+    lines: list[str] = []
+    breaks: set[int] = set()
+    for paragraph in paragraphs:
+        breaks.add(len(lines))
+        lines += [line.strip() for line in paragraph.splitlines() if line.strip()]
+    return lines, breaks if len(paragraphs) > 1 else None
+
+
+def _spanned(cited: list[_Cited]) -> set[int]:
+    return {i for c in cited for i in range(c.first, c.last + 1)}
+
+
+def _attributed(lines: list[str], breaks: set[int] | None) -> list[_Cited]:
+    """Posts closed by an attribution, each with the text above it."""
+    text = "\n".join(lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    matches = sorted(_matches(text) + _bare_matches(text, lines, starts), key=lambda m: m.start())
+    cited: list[_Cited] = []
+    floor = -1
+    for match in matches:
+        first = _line_at(starts, match.start())
+        if first <= floor:
+            continue
+        prefix = text[starts[first]:match.start()].strip()
+        above = lines[floor + 1:first] + ([prefix] if prefix else [])
+        kept = _post_lines(above, _given_joins(breaks, floor + 1, first, bool(prefix)))
+        post = _twitter_post(match.group("handle"), collapse(match.group("name")),
+                             collapse(match.group("date")), _join(kept))
+        top = first - (len(kept) - (1 if prefix else 0))
+        floor = _line_at(starts, match.end() - 1)
+        cited.append(_Cited(min(top, first), floor, post))
+    return cited
+
+
+def _bare_matches(text: str, lines: list[str], starts: list[int]) -> list[re.Match]:
+    """Dash-less attribution lines right under a line that ends in a link."""
+    found = []
+    for match in _BARE_ATTRIBUTION.finditer(text):
+        index = _line_at(starts, match.start())
+        name = collapse(match.group("name")) or ""
+        if (index and _ends_in_link(lines[index - 1]) and not _CREDIT.match(name)
+                and parse_date(collapse(match.group("date")))):
+            found.append(match)
+    return found
+
+
+def _line_at(starts: list[int], offset: int) -> int:
+    """The index of the line that holds character `offset` of the joined text."""
+    low, high = 0, len(starts) - 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _given_joins(breaks: set[int] | None, top: int, first: int, prefix: bool) -> list[str | None]:
+    """For each line from `top` on, how it joins the line above when the text's
+    blank lines say so: in a text of blank-line paragraphs, lines of one
+    paragraph belong together and a post never spans two."""
+    indexes = list(range(top, first)) + ([first] if prefix else [])
+    if breaks is None:
+        return [None] * len(indexes)
+    return ["blank line" if i in breaks else "inline" for i in indexes]
+
+
+def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
+    """The lines at the end of `above` that are the post's text.
+
+    Lines split by inline elements, or a sentence that runs on, belong
+    together; other line breaks are paragraph breaks. The post is its last
+    paragraph, and the paragraphs above it while each is one unwrapped
+    paragraph of the same block, the whole stays within a tweet's length, and
+    either a hashtag or mention opens the paragraph below, or the post ends in
+    its media or a link, the paragraph is at most half a tweet and the post
+    comes out long: press offices and news accounts write such posts in short
+    paragraphs, while a short post under a line of the article's prose is one
+    paragraph.
+    """
+    if not above:
+        return []
+    paragraphs: list[tuple[list[str], bool, str | None]] = []  # lines, wrapped, break above
+    current, wrapped = [above[-1]], False
+    for k in range(len(above) - 2, -1, -1):
+        join = given[k + 1] or _joins(above[k], above[k + 1])
+        if join in ("inline", "wrap"):
+            current.insert(0, above[k])
+            wrapped = wrapped or join == "wrap"
+            continue
+        paragraphs.append((current, wrapped, join))
+        current, wrapped = [above[k]], False
+    paragraphs.append((current, wrapped, None))
+    kept: list[str] = []
+    size = 0
+    for line in reversed(paragraphs[0][0]):
+        if kept and size + _weight(line) > _MAX_POST_WEIGHT:
+            return kept
+        kept.insert(0, line)
+        size += _weight(line)
+    attached = _ends_in_link(kept[-1])
+    one_paragraph = None
+    for (lines, wrapped, _), (_, _, join) in zip(paragraphs[1:], paragraphs):
+        weight = sum(map(_weight, lines))
+        if (wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line"
+                or not (attached or join == "sentence")):
+            break
+        if join is None:
+            if weight > _MAX_POST_WEIGHT // 2:
+                break
+            one_paragraph = kept if one_paragraph is None else one_paragraph
+        kept = lines + kept
+        size += weight
+    if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT:
+        return one_paragraph
+    return kept
+
+
+def _joins(upper: str, lower: str) -> str | None:
+    """How two adjacent lines belong together: "inline" (an inline element split
+    them; a media or link line belongs to the text above it), "wrap" (a sentence
+    runs on), "sentence" (a sentence ends and a hashtag or mention follows: one
+    post, or prose above a post), or None for a paragraph break."""
+    if _NO_SPACE_BEFORE.match(lower) or (_TOKEN.fullmatch(upper) and _continues(lower)):
+        return "inline"
+    if _BULLET.match(lower) and (upper.endswith(":") or _BULLET.match(upper)):
+        return "inline"
+    if _SENTENCE_END.search(upper):
+        if _ends_in_link(lower) and len(lower.split()) == 1:
+            return "inline"
+        return "sentence" if _TOKEN.fullmatch(lower) else None
+    if _TOKEN.fullmatch(upper) or _TOKEN.fullmatch(lower):
+        return "inline"
+    if _continues(lower) or len(upper) >= _RUN_ON_CHARS:
+        return "wrap"
+    return None
+
+
+def _continues(line: str) -> bool:
+    """A line that carries on the sentence above: it opens in lower case or punctuation."""
+    return line[:1].islower() or bool(_NO_SPACE_BEFORE.match(line))
+
+
+def _weight(line: str) -> int:
+    """A line's length as Twitter counts it: links 23, attached media nothing."""
+    line = MEDIA_LINK.sub("", line)
+    return len(_URL.sub("x" * _LINK_WEIGHT, line))
+
+
+def _ends_in_link(line: str) -> bool:
+    words = line.split()
+    return bool(words) and bool(MEDIA_LINK.fullmatch(words[-1]) or _URL.fullmatch(words[-1]))
+
+
+def _join(lines: list[str]) -> str:
+    """Lines an extractor split back into one text: a space between words,
+    none before the punctuation that followed an inline element."""
+    text = ""
+    for line in lines:
+        text += line if not text or _NO_SPACE_BEFORE.match(line) else " " + line
+    return text
+
+
+
+def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
+    """Site-rendered cards: a name line, an `@handle` line, the text, a date line.
+
+    A second name and handle before the date open a quoted post, which is not
+    cited on its own; the date after it is the outer post's.
+    """
+    cited = []
+    i = 0
+    while i < len(lines) - 3:
+        if not _card_header(lines, i, taken):
+            i += 1
+            continue
+        body: list[str] = []
+        quoted = False
+        end = None
+        for j in range(i + 2, min(len(lines), i + 2 + _MAX_CARD_LINES)):
+            if j in taken:
+                break
+            if _date_line(lines[j]):
+                end = j
+                break
+            quoted = quoted or (bool(body) and _card_header(lines, j, taken))
+            if not quoted:
+                body.append(lines[j])
+        if end is None or not any(_WORDS.search(line) for line in body):
+            i += 1
+            continue
+        post = _twitter_post(lines[i + 1][1:], lines[i], lines[end], _join(body))
+        cited.append(_Cited(i, _after_counters(lines, end, taken), post))
+        i = cited[-1].last + 1
+    return cited
+
+
+def _card_header(lines: list[str], i: int, taken: set[int]) -> bool:
+    """A display name over an `@handle` line, not a byline."""
+    if i in taken or i + 1 in taken or i + 1 >= len(lines) or not _HANDLE_LINE.fullmatch(lines[i + 1]):
+        return False
+    name = lines[i]
+    return (len(name) <= _MAX_NAME_CHARS and _WORDS.search(name) is not None
+            and not _TOKEN.fullmatch(name) and not _NO_SPACE_BEFORE.match(name)
+            and not _SENTENCE_END.search(name) and not _YEAR.search(name)
+            and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1])))
+
+
+def _date_line(line: str) -> bool:
+    return len(line) <= 40 and _YEAR.search(line) is not None and parse_date(line) is not None
+
+
+def _after_counters(lines: list[str], end: int, taken: set[int]) -> int:
+    """The last line of a card: its date, or the counts under it ("52", "Retweets")."""
+    while (end + 2 < len(lines) and end + 1 not in taken and _COUNT.fullmatch(lines[end + 1])
+           and len(lines[end + 2]) <= 12):
+        end += 2
+    return end
+
+
+def _nearest_prose(lines: list[str], first: int, last: int, taken: set[int]) -> str | None:
+    """The closest line before (else after) a post that is prose, not a post."""
+    for i in list(range(first - 1, -1, -1)) + list(range(last + 1, len(lines))):
+        if i not in taken and len(lines[i].split()) >= 4:
+            return trim_context(lines[i])
     return None
 
 

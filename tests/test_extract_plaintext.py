@@ -1,0 +1,114 @@
+"""Copied embeds in plain text, as people paste them and as text extractors print them.
+
+Every account here is fictional.
+"""
+
+from archiver.extract import extract_posts
+
+
+def fields(text: str) -> list[tuple]:
+    return [(p.handle, p.author_name, p.date_text, p.date, p.text, p.media)
+            for p in extract_posts(text.encode("utf-8"))]
+
+
+def test_attribution_split_over_lines_by_a_text_extractor_gives_the_post():
+    text = ("Der Fährbetrieb läuft wieder, berichtete die Reederei am Morgen in einer langen Mitteilung "
+            "an alle Pendler, die seit Tagen auf eine Nachricht gewartet hatten, nachdem der Sturm "
+            "in der vergangenen Woche zwei Anleger beschädigt hatte.\n"
+            "The ferry is running again, first cars aboard.\n"
+            "pic.twitter.com/AbCdEf1234\n"
+            "— Example Desk (@example_desk)\n"
+            "9. Juli 2021\n"
+            "Die Reederei rechnet mit Verspätungen.\n")
+    assert fields(text) == [("example_desk", "Example Desk", "9. Juli 2021", "2021-07-09",
+                             "The ferry is running again, first cars aboard. pic.twitter.com/AbCdEf1234",
+                             ["pic.twitter.com/AbCdEf1234"])]
+
+
+def test_any_dash_before_the_name_and_odd_spacing_before_the_handle():
+    for dash in ("\u2014", "\u2013", "\u2015", "-", "--"):
+        text = f"Harbour closed for the night.\n{dash} Fx Harbour   (@FxHarbour)\nJuly 7, 2021\n"
+        assert fields(text) == [("FxHarbour", "Fx Harbour", "July 7, 2021", "2021-07-07",
+                                 "Harbour closed for the night.", [])], dash
+
+
+def test_handle_without_a_name():
+    text = "Harbour closed for the night.\n\u2014 (@FxHarbour) July 7, 2021\n"
+    assert fields(text) == [("FxHarbour", None, "July 7, 2021", "2021-07-07", "Harbour closed for the night.", [])]
+
+
+def test_attribution_without_a_dash_under_the_media_line():
+    text = ("Harbour closed for the night.\npic.twitter.com/FxPic00001\n"
+            "Fx Harbour (@FxHarbour)\nJuly 7, 2021\n")
+    assert fields(text) == [("FxHarbour", "Fx Harbour", "July 7, 2021", "2021-07-07",
+                             "Harbour closed for the night. pic.twitter.com/FxPic00001",
+                             ["pic.twitter.com/FxPic00001"])]
+
+
+def test_photo_credit_byline_and_bare_date_are_not_posts():
+    text = ("Storm hits the fictional coast\n"
+            "By Jane Roe (@fx_janeroe)\nJuly 7, 2021\n"
+            "Waves broke over the sea wall at Fxport.\n"
+            "pic.twitter.com/FxPic00002\n"
+            "Photo: Jane Roe (@fx_janeroe)\nJuly 7, 2021\n"
+            "July 8, 2021\n"
+            "Jane Roe\n@fx_janeroe\nJuly 8, 2021\n")
+    assert fields(text) == []
+
+
+def test_post_text_split_at_every_mention_and_hashtag_is_joined():
+    text = ("The council met on Tuesday evening and spoke for hours about the road.\n"
+            "Lights still on in\n#Fxtown\nhall but\n@FxCouncil\nsays the vote is off\n"
+            "\u2014 Fx Reporter (@fx_reporter)\nJuly 7, 2021\n")
+    [post] = fields(text)
+    assert post[4] == "Lights still on in #Fxtown hall but @FxCouncil says the vote is off"
+
+
+def test_mention_split_before_an_apostrophe_keeps_the_word_whole():
+    text = "I echo\n@FxMayor\n's words tonight.\n\u2014 Fx Deputy (@FxDeputy)\nJuly 7, 2021\n"
+    assert fields(text)[0][4] == "I echo @FxMayor's words tonight."
+
+
+def test_short_line_of_prose_above_a_short_post_is_not_its_text():
+    text = ("On a side note, the fictional mayor was at the game.\n"
+            "Mayor spotted at the game today pic.twitter.com/FxPic00003\n"
+            "\u2014 Fx Sports (@FxSports) July 7, 2021\n"
+            "The home side won 3-1.\n")
+    assert fields(text)[0][4] == "Mayor spotted at the game today pic.twitter.com/FxPic00003"
+
+
+def test_post_written_in_paragraphs_with_its_media_is_kept_whole():
+    text = ("Speaking at a long press conference on Monday, the fictional minister said the plan would "
+            "be presented to the regional council before the end of the month.\n"
+            "The ferry timetable changes from Monday for every crossing of the Fx sound.\n"
+            "Early boats leave at 05:30 and late boats at 23:10, seven days a week, until September.\n"
+            "Check the website before you travel, as sailings may still change at short notice.\n"
+            "pic.twitter.com/FxPic00004\n"
+            "\u2014 Fx Ferries (@FxFerries)\nJuly 7, 2021\n")
+    [post] = fields(text)
+    assert post[4].startswith("The ferry timetable changes from Monday")
+    assert post[4].endswith("short notice. pic.twitter.com/FxPic00004")
+
+
+def test_bullet_list_post_is_kept_whole():
+    text = ("July 6, 2021\nThe vote failed because:\n- nobody came\n- the hall was locked\n"
+            "\u2014 Fx Wit (@FxWit)\nJuly 7, 2021\n")
+    assert fields(text)[0][4] == "The vote failed because: - nobody came - the hall was locked"
+
+
+def test_two_posts_in_a_row_each_keep_their_own_text():
+    text = ("Road closed\n#Fxtown\n\u2014 Fx Desk (@FxDesk)\nJuly 7, 2021\n"
+            "Road open again\n\u2014 Fx Desk (@FxDesk)\nJuly 8, 2021\n")
+    assert [p[4] for p in fields(text)] == ["Road closed #Fxtown", "Road open again"]
+
+
+def test_site_rendered_card_gives_the_post_and_not_the_post_it_quotes():
+    text = ("The fictional professor answered at once:\n"
+            "Fx Professor\n@fx_prof\n@fx_student\nThat is not what the study says.\n"
+            "Fx Student\n@fx_student\nThe study proves it, read it here.\n"
+            "June 12th 2022\n3\nRetweets\n21\nLikes\n"
+            "Nobody replied after that.\n")
+    assert fields(text) == [("fx_prof", "Fx Professor", "June 12th 2022", "2022-06-12",
+                             "@fx_student That is not what the study says.", [])]
+    [post] = extract_posts(text.encode())
+    assert post.context == "The fictional professor answered at once:"
