@@ -1,5 +1,6 @@
-"""HTTP for the archiver: one session, a guard against internal addresses,
-redirects checked hop by hop, timeouts and a size cap.
+"""HTTP for the archiver: one session, the guard on every redirect hop,
+connections pinned to the checked address, one deadline per fetch (retries
+included) and a size cap.
 
 Proxy and CA-bundle settings come from the environment (`HTTPS_PROXY`,
 `NO_PROXY`, `REQUESTS_CA_BUNDLE`) because requests honours them by default.
@@ -9,44 +10,26 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
-import socket
 import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
+import urllib3
 
-from . import __version__
+from .. import __version__
+from .errors import FetchError, Unreachable
+from .guard import check_url, resolve_host
+from .pinned import PinnedAdapter, pinned_request
 
 USER_AGENT = f"post-archiver/{__version__} (+https://github.com/post-archiver; evidence archiving)"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class FetchError(Exception):
-    """A URL that could not be fetched; the message is for the person running the job."""
-
-
-class Refused(FetchError):
-    """The fetch guard would not request this URL (scheme, internal address)."""
-
-
-class Unreachable(FetchError):
-    """The network or the host could not be reached at all (no DNS, no route, refused connection)."""
-
-
-def resolve_host(host: str, port: int) -> list[str]:
-    """The addresses a host name resolves to (the system resolver)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise Unreachable(f"cannot resolve host {host!r} ({error.strerror}); check the URL and the network")
-    return [info[4][0].split("%")[0] for info in infos]
 
 
 @dataclass
@@ -67,10 +50,9 @@ class FetchPolicy:
 
     @classmethod
     def with_timeout(cls, timeout: float, **options) -> "FetchPolicy":
-        """A policy from the one timeout a person sets: connecting gives up sooner,
-        a whole page may take a few reads' worth."""
-        return cls(connect_timeout=min(timeout, 10.0), read_timeout=timeout,
-                   total_timeout=max(timeout * 4, 60.0), **options)
+        """A policy from the one timeout a person sets: the deadline of a whole
+        fetch, redirects and retries included; connecting gives up sooner."""
+        return cls(connect_timeout=min(timeout, 10.0), read_timeout=timeout, total_timeout=timeout, **options)
 
     def allows(self, address: ipaddress._BaseAddress) -> bool:
         return any(address in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
@@ -123,51 +105,40 @@ class HostPacer:
 
 
 def make_session(user_agent: str = USER_AGENT) -> requests.Session:
+    """A session whose requests connect only to addresses the guard checked."""
     session = requests.Session()
     session.headers["User-Agent"] = user_agent
+    _pin_adapters(session)
     return session
-
-
-def check_url(url: str, policy: FetchPolicy) -> None:
-    """Refuse non-http(s) URLs and hosts that resolve to internal addresses."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise Refused(f"refused: only http and https URLs are fetched, not {parts.scheme or 'a bare path'!r}")
-    host = parts.hostname
-    if not host:
-        raise Refused("refused: the URL has no host name")
-    for text in policy.resolve(host, parts.port or (443 if parts.scheme == "https" else 80)):
-        address = ipaddress.ip_address(text)
-        if _internal(address) and not policy.allows(address):
-            raise Refused(
-                f"refused: {host} resolves to the internal address {address}; "
-                "allow it with --allow-network or allowed_networks in the config if this is intended")
-
-
-def _internal(address) -> bool:
-    if getattr(address, "ipv4_mapped", None):
-        address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-            or address.is_multicast or address.is_unspecified or not address.is_global)
 
 
 def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None,
           headers: dict[str, str] | None = None, pacer: HostPacer | None = None,
           stop_at: Callable[[str], bool] | None = None) -> Response:
     """GET a URL within the policy, retrying 429 and 5xx with backoff (honouring
-    Retry-After). Raises FetchError with a readable reason. With `stop_at`, a
-    redirect to a URL it accepts is not followed: the redirect itself is returned."""
+    Retry-After), all within one deadline of `policy.total_timeout` seconds.
+    Raises FetchError with a readable reason. With `stop_at`, a redirect to a
+    URL it accepts is not followed: the redirect itself is returned."""
     policy = policy or FetchPolicy()
     pacer = pacer or HostPacer(policy.per_host_delay, policy.per_host_concurrency)
-    for attempt in range(policy.retries + 1):
-        response = _fetch_once(url, session, policy, headers, pacer, stop_at)
-        if response.status not in RETRY_STATUSES or attempt == policy.retries:
+    _pin_adapters(session)
+    deadline = Deadline(policy.total_timeout)
+    attempt = 0
+    while True:
+        response = _fetch_once(url, session, policy, headers, pacer, deadline, stop_at)
+        if response.status not in RETRY_STATUSES or attempt >= policy.retries:
             return response
-        wait = retry_wait(response.headers.get("Retry-After"), policy.backoff * 2 ** attempt)
-        if wait > policy.max_retry_wait:
-            return response
+        retry_after = response.headers.get("Retry-After")
+        wait = retry_wait(retry_after, policy.backoff * 2 ** attempt)
+        if wait > min(deadline.left(), policy.max_retry_wait):
+            if retry_after is None:
+                return response
+            raise FetchError(
+                f"HTTP {response.status}, and the server asks to retry after {wait:g} s: longer than "
+                f"the {min(deadline.left(), policy.max_retry_wait):.1f} s left to wait within the "
+                f"{policy.total_timeout:g} s deadline; try again later")
         time.sleep(wait)
-    return response
+        attempt += 1
 
 
 def retry_wait(retry_after: str | None, default: float) -> float:
@@ -184,20 +155,54 @@ def retry_wait(retry_after: str | None, default: float) -> float:
     return default
 
 
+class Deadline:
+    """The time a whole fetch (redirects and retries included) may take."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return max(0.0, self._end - time.monotonic())
+
+    def timeout(self, limit: float) -> float:
+        """`limit`, cut to what is left (a socket timeout of 0 would mean non-blocking)."""
+        left = self.left()
+        if left <= 0:
+            raise self.expired()
+        return min(limit, left)
+
+    def expired(self) -> FetchError:
+        return FetchError(f"timed out: not finished within the {self.seconds:g} s deadline (retries included); "
+                          "the site is slow or down, try again later or raise --timeout")
+
+
+def _pin_adapters(session: requests.Session) -> None:
+    """Make sure every request of `session` connects to the address the guard checked."""
+    for prefix in ("http://", "https://"):
+        if not isinstance(session.get_adapter(prefix), PinnedAdapter):
+            session.mount(prefix, PinnedAdapter())
+
+
 def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
-                headers: dict[str, str] | None, pacer: HostPacer,
+                headers: dict[str, str] | None, pacer: HostPacer, deadline: Deadline,
                 stop_at: Callable[[str], bool] | None = None) -> Response:
     redirects: list[str] = []
     current = url
-    deadline = time.monotonic() + policy.total_timeout
     while True:
-        check_url(current, policy)
+        target = check_url(current, policy)
+        current = target.url
+        request = pinned_request(session, target, target.addresses[0], headers)
+        settings = session.merge_environment_settings(request.url, {}, True, None, None)
         try:
-            with pacer.turn(urlsplit(current).hostname or ""):
-                reply = session.get(current, headers=headers, stream=True, allow_redirects=False,
-                                    timeout=(policy.connect_timeout, policy.read_timeout))
+            with pacer.turn(target.host):
+                reply = session.send(request, allow_redirects=False, **settings,
+                                     timeout=(deadline.timeout(policy.connect_timeout),
+                                              deadline.timeout(policy.read_timeout)))
                 body = None if reply.is_redirect else _read_capped(reply, policy, deadline)
         except requests.exceptions.Timeout:
+            if not deadline.left():
+                raise deadline.expired()
             raise FetchError(f"timed out after {policy.read_timeout:g} s; the site is slow or down, try again later")
         except requests.exceptions.SSLError as error:
             raise FetchError(f"TLS error ({error.__class__.__name__}); set REQUESTS_CA_BUNDLE if a proxy re-signs traffic")
@@ -207,7 +212,7 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
             raise FetchError(f"request failed: {_reason(error)}")
         if body is None:
             reply.close()
-            current = urljoin(current, reply.headers.get("Location", ""))
+            current = urljoin(current, reply.headers.get("Location", "").strip())
             redirects.append(current)
             if stop_at and stop_at(current):
                 return Response(url=url, final_url=current, status=reply.status_code,
@@ -219,22 +224,38 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
                         headers=dict(reply.headers), body=body, redirects=redirects)
 
 
-def _read_capped(reply: requests.Response, policy: FetchPolicy, deadline: float) -> bytes:
+def _read_capped(reply: requests.Response, policy: FetchPolicy, deadline: Deadline) -> bytes:
+    """The decoded body, refused over the size cap. Read a socket read at a
+    time with the socket's timeout cut to the deadline, so a server trickling
+    bytes cannot hold the fetch past it."""
     declared = reply.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
         reply.close()
         raise FetchError(f"too large: {int(declared):,} bytes, over the cap of {policy.max_bytes:,}")
+    connection = getattr(reply.raw, "connection", None)
+    sock = getattr(connection, "sock", None)
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in reply.iter_content(65536):
+        while True:
+            if sock is not None:
+                sock.settimeout(deadline.timeout(policy.read_timeout))
+            elif not deadline.left():
+                raise deadline.expired()
+            chunk = reply.raw.read1(65536, decode_content=True)
+            if not chunk:
+                break
             size += len(chunk)
             if size > policy.max_bytes:
                 raise FetchError(f"too large: over the cap of {policy.max_bytes:,} bytes")
-            if time.monotonic() > deadline:
-                raise FetchError(f"too slow: not finished within {policy.total_timeout:g} s")
             chunks.append(chunk)
-    except requests.exceptions.RequestException as error:
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        if not deadline.left():
+            raise deadline.expired()
+        raise FetchError(f"timed out after {policy.read_timeout:g} s while reading; try again later")
+    except urllib3.exceptions.DecodeError as error:
+        raise FetchError(f"the server's compressed body is corrupt ({_reason(error)}); try again later")
+    except (urllib3.exceptions.HTTPError, OSError) as error:
         raise FetchError(f"connection broke while reading ({_reason(error)}); try again later")
     finally:
         reply.close()
