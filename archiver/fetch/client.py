@@ -133,10 +133,10 @@ def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None
         if wait > min(deadline.left(), policy.max_retry_wait):
             if retry_after is None:
                 return response
-            raise FetchError(
-                f"HTTP {response.status}, and the server asks to retry after {wait:g} s: longer than "
-                f"the {min(deadline.left(), policy.max_retry_wait):.1f} s left to wait within the "
-                f"{policy.total_timeout:g} s deadline; try again later")
+            limit = (f"what is left of the {policy.total_timeout:g} s deadline" if wait > deadline.left()
+                     else f"the {policy.max_retry_wait:g} s the fetcher waits at most")
+            raise FetchError(f"HTTP {response.status}, and the server asks to retry after {wait:g} s, "
+                             f"longer than {limit}; try again later")
         time.sleep(wait)
         attempt += 1
 
