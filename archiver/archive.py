@@ -312,6 +312,8 @@ class ArchiveRun:
         except InputError as error:
             self._fail(item.source, str(error))
             return
+        if document.warning:
+            self.report(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
         key = record.get("url") or fetch_url or f"sha256:{sha}"
         known = find_article(self.db, url=key)

@@ -109,6 +109,8 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             _error(item.source, str(error))
             failed = True
             continue
+        if document.warning:
+            _error(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
         posts = [dict(post.to_dict(), source=item.source) for post in record.pop("posts")]
         rows = [dict(source=item.source, **record, posts=posts)] if article else posts
