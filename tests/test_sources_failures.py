@@ -64,7 +64,7 @@ def test_a_poison_url_given_directly_is_recorded_and_the_good_ones_are_archived(
     code, summary = archive(str(tmp_path / "archive.db"), "http://[::1/x", local_server.url("/good"),
                             "http://news.example:99999/x")
     assert (code, summary["articles_new"]) == (1, 1)
-    assert [(e["source"], e["reason"]) for e in summary["errors"]] == [
+    assert sorted((e["source"], e["reason"]) for e in summary["errors"]) == [
         ("http://[::1/x", "refused: 'http://[::1/x' has an unclosed or misplaced '[' in its host; check the URL"),
         ("http://news.example:99999/x", "refused: 'http://news.example:99999/x': the port '99999' is not a number "
                                         "from 1 to 65535; check the URL"),
