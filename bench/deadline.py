@@ -4,7 +4,8 @@
 
 Runs the CLI, as an operator would, against: a page served at once (the
 baseline of this run: process start-up and one fetch), a server trickling its
-body one byte every 0.5 s (a minute in all), and a 503 with `Retry-After: 20`.
+body one byte every 0.5 s (a minute in all), one trickling its headers so, and
+a 503 with `Retry-After: 20`.
 Target: each finishes within the deadline + 1 s of the baseline.
 """
 
@@ -35,7 +36,11 @@ class Hostile(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body) if self.path == "/page" else 120))
-        self.end_headers()
+        if self.path == "/trickle-headers":  # the last header never ends
+            self.wfile.write(b"".join(self._headers_buffer) + b"X-Padding: ")
+            self._headers_buffer = []
+        else:
+            self.end_headers()
         try:
             if self.path == "/page":
                 self.wfile.write(body)
@@ -72,7 +77,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         baseline, _ = timed(f"{base}/page", args.timeout, f"{tmp}/a.db")
         print(f"baseline (one page served at once): {baseline:.2f} s")
-        for name, path in (("trickling body", "/trickle"), ("503 with Retry-After: 20", "/busy")):
+        for name, path in (("trickling body", "/trickle"), ("trickling headers", "/trickle-headers"),
+                           ("503 with Retry-After: 20", "/busy")):
             elapsed, reason = timed(base + path, args.timeout, f"{tmp}/a.db")
             print(f"{name}: {elapsed:.2f} s with --timeout {args.timeout:g} "
                   f"({elapsed - baseline:+.2f} s over the baseline): {reason[:110]}")

@@ -22,8 +22,9 @@ def local_policy(timeout: float, **options) -> FetchPolicy:
 
 @pytest.fixture
 def trickling_server():
-    """Sends headers at once, then a 600-byte body one byte every TRICKLE_INTERVAL
-    (a minute in all); records how many body bytes it sent before the client hung up."""
+    """On /slow, sends headers at once, then a 600-byte body one byte every
+    TRICKLE_INTERVAL (a minute in all); on /slow-headers, trickles a 600-byte
+    header the same way. Records how many bytes it trickled before the client hung up."""
     sent = {"bytes": 0, "cut": threading.Event()}
 
     class Trickle(BaseHTTPRequestHandler):
@@ -31,7 +32,11 @@ def trickling_server():
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", "600")
-            self.end_headers()
+            if self.path == "/slow-headers":
+                self.wfile.write(b"".join(self._headers_buffer) + b"X-Padding: ")
+                self._headers_buffer = []
+            else:
+                self.end_headers()
             try:
                 for _ in range(600):
                     self.wfile.write(b"x")
@@ -62,6 +67,14 @@ def test_a_trickling_body_is_cut_at_the_deadline(trickling_server):
     assert sent["cut"].wait(5), "the client never hung up"
     deadline_plus_one_second = (1.0 + 1.0) / TRICKLE_INTERVAL
     assert sent["bytes"] < deadline_plus_one_second
+
+
+def test_trickling_headers_are_cut_at_the_deadline(trickling_server):
+    url, sent = trickling_server
+    with pytest.raises(FetchError, match="^timed out: not finished within the 1 s deadline"):
+        fetch(url + "-headers", make_session(), local_policy(1.0, retries=0))
+    assert sent["cut"].wait(5), "the client never hung up"
+    assert sent["bytes"] < (1.0 + 1.0) / TRICKLE_INTERVAL
 
 
 def test_a_retry_after_longer_than_the_deadline_is_not_waited_for(local_server):

@@ -24,7 +24,7 @@ import urllib3
 from .. import __version__
 from .errors import FetchError, Unreachable
 from .guard import check_url, resolve_host
-from .pinned import PinnedAdapter, pinned_request
+from .pinned import PinnedAdapter, headers_within, pinned_request
 
 USER_AGENT = f"post-archiver/{__version__} (+https://github.com/post-archiver; evidence archiving)"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -195,7 +195,7 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
         request = pinned_request(session, target, target.addresses[0], headers)
         settings = session.merge_environment_settings(request.url, {}, True, None, None)
         try:
-            with pacer.turn(target.host):
+            with pacer.turn(target.host), headers_within(deadline.left):
                 reply = session.send(request, allow_redirects=False, **settings,
                                      timeout=(deadline.timeout(policy.connect_timeout),
                                               deadline.timeout(policy.read_timeout)))
@@ -207,6 +207,8 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
         except requests.exceptions.SSLError as error:
             raise FetchError(f"TLS error ({error.__class__.__name__}); set REQUESTS_CA_BUNDLE if a proxy re-signs traffic")
         except requests.exceptions.ConnectionError as error:
+            if not deadline.left():
+                raise deadline.expired()
             raise Unreachable(f"cannot connect ({_reason(error)}); check the URL and the network")
         except requests.exceptions.RequestException as error:
             raise FetchError(f"request failed: {_reason(error)}")
