@@ -179,6 +179,15 @@ def test_tls_uses_the_name_for_sni_and_the_certificate_while_connecting_to_the_p
             fetch(f"https://other.example:{port(server)}/story", make_session(), local)
 
 
+def test_when_the_first_checked_address_refuses_the_connection_the_next_one_is_tried(local_server):
+    """Nothing listens on 127.0.0.2 at the server's port; 127.0.0.1 answers."""
+    local_server.routes["/story"] = Route(b"second address")
+    names = {"news.example": ["127.0.0.2", "127.0.0.1"]}
+    response = fetch(f"http://news.example:{port(local_server)}/story", make_session(),
+                     policy(names, allowed_networks=["127.0.0.0/8"]))
+    assert response.body == b"second address"
+
+
 def test_a_plain_requests_session_is_pinned_too(local_server):
     local_server.routes["/story"] = Route(b"story")
     response = fetch(f"http://news.example:{port(local_server)}/story", requests.Session(),

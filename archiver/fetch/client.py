@@ -20,10 +20,11 @@ from urllib.parse import urljoin
 
 import requests
 import urllib3
+from requests.utils import select_proxy
 
 from .. import __version__
 from .errors import FetchError, Unreachable
-from .guard import check_url, resolve_host
+from .guard import Target, check_url, resolve_host
 from .pinned import PinnedAdapter, headers_within, pinned_request
 
 USER_AGENT = f"post-archiver/{__version__} (+https://github.com/post-archiver; evidence archiving)"
@@ -192,13 +193,9 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
     while True:
         target = check_url(current, policy)
         current = target.url
-        request = pinned_request(session, target, target.addresses[0], headers)
-        settings = session.merge_environment_settings(request.url, {}, True, None, None)
         try:
             with pacer.turn(target.host), headers_within(deadline.left):
-                reply = session.send(request, allow_redirects=False, **settings,
-                                     timeout=(deadline.timeout(policy.connect_timeout),
-                                              deadline.timeout(policy.read_timeout)))
+                reply = _send(session, target, headers, policy, deadline)
                 body = None if reply.is_redirect else _read_capped(reply, policy, deadline)
         except requests.exceptions.Timeout:
             if not deadline.left():
@@ -224,6 +221,33 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
             continue
         return Response(url=url, final_url=current, status=reply.status_code,
                         headers=dict(reply.headers), body=body, redirects=redirects)
+
+
+def _send(session: requests.Session, target: Target, headers: dict[str, str] | None, policy: FetchPolicy,
+          deadline: Deadline) -> requests.Response:
+    """Send to the checked addresses in turn until one takes the connection, as
+    urllib3 does with the addresses it resolves itself; through a proxy, once."""
+    settings = session.merge_environment_settings(target.url, {}, True, None, None)
+    addresses = target.addresses[:1] if select_proxy(target.url, settings["proxies"]) else target.addresses
+
+    def send_to(address: str) -> requests.Response:
+        return session.send(pinned_request(session, target, address, headers), allow_redirects=False, **settings,
+                            timeout=(deadline.timeout(policy.connect_timeout), deadline.timeout(policy.read_timeout)))
+
+    for address in addresses[:-1]:
+        try:
+            return send_to(address)
+        except requests.exceptions.ConnectionError as error:
+            if not _no_connection(error):
+                raise
+    return send_to(addresses[-1])
+
+
+def _no_connection(error: requests.exceptions.ConnectionError) -> bool:
+    """The connection itself failed (refused, no route, timed out): another address may do."""
+    cause = getattr(error.args[0] if error.args else None, "reason", None)
+    return isinstance(error, requests.exceptions.ConnectTimeout) or isinstance(
+        cause, urllib3.exceptions.NewConnectionError)
 
 
 def _read_capped(reply: requests.Response, policy: FetchPolicy, deadline: Deadline) -> bytes:
