@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -169,11 +170,13 @@ class ArchiveRun:
                 if isinstance(source, Failed):
                     self._fail(source.source, source.reason)
                 elif source == "-":
-                    self._ingest(read_stream(stdin or sys.stdin.buffer, self.policy.max_bytes))
+                    with self._reading("-"):
+                        self._ingest(read_stream(stdin or sys.stdin.buffer, self.policy.max_bytes))
                 elif is_url(source):
                     urls.append(source)
                 else:
-                    urls += self._ingest_file(source)
+                    with self._reading(source):
+                        urls += self._ingest_file(source)
             if urls and not self.stop.is_set():
                 self._fetch_all(urls)
             if self.stop.is_set():
@@ -241,13 +244,14 @@ class ArchiveRun:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     url, known = pending.pop(future)
-                    try:
-                        response = future.result()
-                    except FetchError as error:
-                        self._fail(url, str(error))
-                        continue
-                    for link in self._handle_response(url, response, known):
-                        submit(link, listed=True)
+                    with self._reading(url):
+                        try:
+                            response = future.result()
+                        except FetchError as error:
+                            self._fail(url, str(error))
+                            continue
+                        for link in self._handle_response(url, response, known):
+                            submit(link, listed=True)
 
     def _handle_response(self, url: str, response: Response, known: dict | None) -> list[str]:
         """Ingest a fetched page; a feed or sitemap gives the article links it
@@ -308,6 +312,8 @@ class ArchiveRun:
         except InputError as error:
             self._fail(item.source, str(error))
             return
+        if document.warning:
+            self.report(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
         key = record.get("url") or fetch_url or f"sha256:{sha}"
         known = find_article(self.db, url=key)
@@ -347,6 +353,19 @@ class ArchiveRun:
             self._remember_listing(source)
         self.summary.articles_unchanged += 1
         self.progress(self.summary.articles_read)
+
+    @contextmanager
+    def _reading(self, source: str):
+        """Whatever goes wrong reading one source (a URL no parser expected, a
+        page that breaks a parser) is recorded against it; the run goes on.
+        A failing archive (sqlite3.Error) still stops the run."""
+        try:
+            yield
+        except sqlite3.Error:
+            raise
+        except Exception as error:
+            self._fail(source, f"failed unexpectedly ({error.__class__.__name__}: {error}); skipped, the run "
+                               "goes on; if this is a real article, please report it")
 
     def _fail(self, source: str, reason: str) -> None:
         self.summary.errors.append((source, reason))

@@ -33,7 +33,7 @@ def fetch_options(command):
     command = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
                            show_default=True, help="Refuse articles larger than this.")(command)
     command = click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-                           help="Seconds to wait for a server before giving up.")(command)
+                           help="Seconds a URL may take in all, redirects and retries included.")(command)
     command = click.option("--allow-network", "allowed_networks", multiple=True, metavar="CIDR",
                            help="Let the fetcher reach this private network (e.g. 127.0.0.1/32).")(command)
     return command
@@ -110,6 +110,8 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             _error(item.source, str(error))
             failed = True
             continue
+        if document.warning:
+            _error(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
         posts = [dict(post.to_dict(), source=item.source) for post in record.pop("posts")]
         rows = [dict(source=item.source, **record, posts=posts)] if article else posts

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class Document:
     encoding: str
     is_html: bool
     raw: bytes | None = None
+    warning: str | None = None  # read, but the person should know how (mixed encodings)
 
     def ascii_markup(self) -> tuple[bytes, str]:
         """The markup as bytes in which ASCII characters are single ASCII bytes."""
@@ -56,7 +58,9 @@ def decode(data: bytes, declared_charset: str | None = None,
         raise InputError("empty input: nothing to extract; check that the file was saved completely")
     body, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
     if not bom_encoding and b"\x00" in data[:8192]:
-        raise InputError("binary data, not an article: pass an HTML or plain-text file")
+        bom_encoding = _utf16_by_its_nul_bytes(data[:8192])
+        if not bom_encoding:
+            raise InputError("binary data, not an article: pass an HTML or plain-text file")
     meta = EncodingDetector.find_declared_encoding(body[:4096], is_html=True)
     text = encoding = None
     for candidate in (bom_encoding, declared_charset, meta, "utf-8"):
@@ -68,6 +72,12 @@ def decode(data: bytes, declared_charset: str | None = None,
             break
         except (UnicodeDecodeError, LookupError):
             continue
+    if text is None and not bom_encoding and _mixes_utf8_with_another_encoding(body):
+        text = body.decode("utf-8", errors=_WINDOWS_1252_STRETCHES)
+        warning = _mixed_warning([n for n, line in enumerate(body.splitlines(), 1) if not _is_utf8(line)])
+        if _control_chars(body, "utf-8", text) > max(8, min(len(text), 65536) // 50):
+            raise InputError("unreadable bytes: this looks like binary data, not an article")
+        return Document(text=text, encoding="utf-8", is_html=looks_like_html(text, content_type), warning=warning)
     if text is None:
         best = charset_normalizer.from_bytes(body).best()
         if best is None:
@@ -76,6 +86,63 @@ def decode(data: bytes, declared_charset: str | None = None,
     if _control_chars(body, encoding, text) > max(8, min(len(text), 65536) // 50):
         raise InputError("unreadable bytes: this looks like binary data, not an article")
     return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type), raw=body)
+
+
+def _utf16_by_its_nul_bytes(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, told by its NUL bytes: mostly ASCII
+    text in UTF-16 has a NUL in every other byte, on the same side."""
+    head = head[:len(head) // 2 * 2]
+    pairs = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if pairs < 8:
+        return None
+    if odd >= pairs * 0.4 and even <= pairs * 0.05:
+        return "utf-16-le"
+    if even >= pairs * 0.4 and odd <= pairs * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _mixes_utf8_with_another_encoding(body: bytes) -> bool:
+    """Some lines with non-ASCII characters are valid UTF-8 and some lines are
+    not: a file pasted together from two sources, not one legacy encoding
+    (whose non-ASCII lines are almost never valid UTF-8)."""
+    utf8_lines = other_lines = 0
+    for line in body.splitlines():
+        if line.isascii():
+            continue
+        if _is_utf8(line):
+            utf8_lines += 1
+        else:
+            other_lines += 1
+        if utf8_lines and other_lines:
+            return True
+    return False
+
+
+def _mixed_warning(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+    return (f"mixed encodings: line{'s' if len(lines) > 1 else ''} {shown} {'are' if len(lines) > 1 else 'is'} "
+            "not UTF-8 like the rest and read as windows-1252; check the accented letters there")
+
+
+def _windows_1252_stretch(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode an invalid UTF-8 stretch as windows-1252 (its five unassigned
+    bytes as the C1 controls browsers read them as)."""
+    stretch = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("windows-1252", errors="ignore") or chr(b) for b in stretch), error.end
+
+
+_WINDOWS_1252_STRETCHES = "archiver-windows-1252-stretches"
+codecs.register_error(_WINDOWS_1252_STRETCHES, _windows_1252_stretch)
 
 
 def _control_chars(body: bytes, encoding: str, text: str) -> int:

@@ -54,14 +54,25 @@ def expand(sources: list[str]) -> Iterator[str | Failed]:
             yield source
 
 
-def files_below(folder: str) -> Iterator[str]:
+def files_below(folder: str, seen: set[str] | None = None) -> Iterator[str | Failed]:
     """The files below `folder` in path order, hidden ones skipped, listing one
-    directory at a time: memory stays flat however many articles a folder holds."""
-    with os.scandir(folder) as listing:
-        entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name)
+    directory at a time: memory stays flat however many articles a folder holds.
+    Symlinked folders are followed, each real folder once (`seen`), so a link
+    to a parent cannot loop; a folder that cannot be listed is a failure."""
+    seen = set() if seen is None else seen
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name)
+    except OSError as error:
+        yield Failed(folder, f"cannot list this folder ({error.strerror or error}); check its permissions")
+        return
     for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from files_below(entry.path)
+        if entry.is_dir():
+            yield from files_below(entry.path, seen)
         elif entry.is_file():
             yield entry.path
 

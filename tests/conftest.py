@@ -22,7 +22,7 @@ class Route:
 class LocalServer:
     """Serves configured routes on 127.0.0.1 and records every request."""
 
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1"):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -54,12 +54,13 @@ class LocalServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}{path}"
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]

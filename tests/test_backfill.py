@@ -202,3 +202,21 @@ def test_a_backfill_killed_halfway_and_restarted_ends_with_the_same_archive(tmp_
     assert done.returncode == 0, done.stderr
     assert f"{halfway} slices done before" in done.stderr or "slices done before" in done.stderr
     assert content(db) == content(tmp_path / "whole.db")
+
+
+def test_a_warc_list_of_urls_is_read_behind_the_fetch_guard(crawl_files, local_server, tmp_path):
+    from conftest import Route
+
+    local_server.routes["/crawl/news.warc.gz"] = Route(crawl_files["warc"].read_bytes(),
+                                                       headers={"Content-Type": "application/warc"})
+    listing = tmp_path / "warc.paths"
+    listing.write_text("# as Common Crawl lists them\ncrawl/news.warc.gz\n", encoding="utf-8")
+    base = local_server.url("/")
+    refused = run("backfill", "--workers", "1", "--db", str(tmp_path / "refused.db"), "--base-url", base,
+                  str(listing))
+    assert refused.returncode == 1 and "internal address" in refused.stderr
+    done = run("backfill", "--workers", "1", "--db", str(tmp_path / "remote.db"), "--base-url", base,
+               "--allow-network", "127.0.0.1/32", str(listing))
+    assert done.returncode == 0, done.stderr
+    run("backfill", "--workers", "1", "--db", str(tmp_path / "local.db"), str(crawl_files["warc"]))
+    assert posts_of(tmp_path / "remote.db") == posts_of(tmp_path / "local.db")

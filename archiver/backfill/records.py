@@ -17,7 +17,7 @@ from typing import BinaryIO, Iterator
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from ..fetch import FetchPolicy, check_url, make_session
+from ..fetch import FetchPolicy, open_stream
 from ..sources import is_url
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -65,10 +65,7 @@ WHOLE = 2 ** 62  # the end of a slice that is a whole stream of unknown length
 
 def _stream_url(url: str, allowed_networks: tuple[str, ...]) -> BinaryIO:
     """A remote WARC's bytes as they arrive, behind the fetcher's guard."""
-    policy = FetchPolicy(allowed_networks=list(allowed_networks))
-    check_url(url, policy)
-    reply = make_session().get(url, stream=True, timeout=(policy.connect_timeout, policy.read_timeout),
-                               allow_redirects=False)
+    reply = open_stream(url, FetchPolicy(allowed_networks=list(allowed_networks)))
     if reply.status_code != 200:
         reply.close()
         raise OSError(f"{url}: HTTP {reply.status_code}; check the URL")
@@ -200,16 +197,15 @@ def read_slice(extent: WarcExtent, start: int, end: int, wanted) -> Iterator[Htm
     """
     count = SliceCount()
     with extent.open() as raw:
-        stream = _Window(raw, extent.start, extent.size) if extent.sliceable else raw
-        gzipped = _is_gzipped(stream) if extent.sliceable else extent.member.endswith(".gz")
-        first = _first_record(stream, start, gzipped) if extent.sliceable else 0
-        if first is None or first >= end:
-            yield count
-            return
         if extent.sliceable:
+            stream = _Window(raw, extent.start, extent.size)
+            first = _first_record(stream, start, _is_gzipped(stream))
+            if first is None or first >= end:
+                yield count
+                return
             stream.seek(first)
-        else:  # not seekable: read from the start, a zip member's decompressed bytes
-            stream = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
+        else:  # a stream read once from its start: a deflated zip member, or a URL
+            stream = raw
         for record in ArchiveIterator(stream, parse_http=False):
             offset = record.stream_pos
             if offset >= end:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..document import InputError, decode
 from ..extract import extract_document
+from ..fetch import FetchError
 from ..html_posts import may_cite_posts
 from .records import HtmlRecord, SliceCount, WarcExtent, read_slice
 
@@ -59,7 +60,7 @@ def extract_slice(extent: WarcExtent, start: int, end: int, all_articles: bool =
                 page = _page(item, all_articles, result)
                 if page:
                     result.pages.append(page)
-    except OSError as error:  # a file that cannot be read or decompressed from here on
+    except (OSError, FetchError) as error:  # a file that cannot be read, reached or decompressed from here on
         result.problems.append((extent_source(extent.name, start),
                                 f"unreadable WARC data ({error}); check the file: the rest of the slice is skipped"))
     return result

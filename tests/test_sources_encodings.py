@@ -1,0 +1,76 @@
+"""Saved articles in awkward encodings (issue 14, item 11): a file mixing UTF-8
+and Latin-1 is read line-sensibly with a warning naming it, UTF-16 without a
+byte-order mark is read, and real binary data is still refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.document import InputError, decode
+
+EMBED = ('<blockquote class="twitter-tweet"><p>{text}</p>&mdash; Fx Desk (@FxDesk) '
+         '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+
+
+def mixed_page() -> bytes:
+    """A page pasted together: UTF-8 lines, and one line saved from a Latin-1 editor."""
+    return ("<html><body><article>\n<p>Le Café du Port, première partie.</p>\n".encode("utf-8")
+            + "<p>Suite au Café du Port, deuxième partie.</p>\n".encode("latin-1")
+            + (EMBED.format(text="Crue au Café du Port — photo") + "\n</article></body></html>\n").encode("utf-8"))
+
+
+def extract(path) -> tuple[int, list[dict], str]:
+    result = CliRunner().invoke(cli, ["extract", "--article", str(path)])
+    return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()], result.stderr
+
+
+def test_mixed_utf8_and_latin1_is_decoded_line_by_line_with_a_warning():
+    """Regression: the whole file was decoded as cp1251 ("CafГ©")."""
+    document = decode(mixed_page())
+    assert [line for line in document.text.splitlines() if "Café" in line] == [
+        "<p>Le Café du Port, première partie.</p>",
+        "<p>Suite au Café du Port, deuxième partie.</p>",
+        EMBED.format(text="Crue au Café du Port — photo"),
+    ]
+    assert (document.encoding, document.warning) == (
+        "utf-8", "mixed encodings: line 3 is not UTF-8 like the rest and read as windows-1252; "
+                 "check the accented letters there")
+
+
+def test_the_mixed_encoding_warning_names_the_source_and_the_post_text_is_right(tmp_path):
+    page = tmp_path / "pasted.html"
+    page.write_bytes(mixed_page())
+    code, [record], err = extract(page)
+    assert code == 0
+    assert [post["text"] for post in record["posts"]] == ["Crue au Café du Port — photo"]
+    assert err == (f"archiver: {page}: warning: mixed encodings: line 3 is not UTF-8 like the rest and read as "
+                   "windows-1252; check the accented letters there\n")
+
+
+def test_a_single_legacy_encoding_is_still_detected_not_called_mixed():
+    document = decode("Привет, как дела? Это русский текст.\nЕщё одна строка «текста».\n".encode("cp1251"))
+    assert (document.text, document.encoding, document.warning) == (
+        "Привет, как дела? Это русский текст.\nЕщё одна строка «текста».\n", "cp1251", None)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, encoding):
+    """Regression: its NUL bytes made it 'binary data'."""
+    page = tmp_path / "utf16.html"
+    page.write_bytes(f"<html><body><article><p>Fictional wörds.</p>{EMBED.format(text='Ünïcode post')}"
+                     "</article></body></html>".encode(encoding))
+    code, [record], err = extract(page)
+    assert (code, err) == (0, "")
+    assert [post["text"] for post in record["posts"]] == ["Ünïcode post"]
+    assert decode(page.read_bytes()).encoding == encoding
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00" * 100, bytes(range(256)) * 40,
+                                  b"\x00\x00\x00\x01" * 1000])
+def test_binary_data_is_still_refused(data):
+    with pytest.raises(InputError, match="binary data|unreadable bytes"):
+        decode(data)
