@@ -29,9 +29,9 @@ from .document import InputError, decode
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
-from .store import (commit_with_evidence, find_article, find_feed, iso, keep_response, record_capture,
-                    record_citations, remember_entry, seen_entries, touch_article, touch_feed, update_feed,
-                    upsert_article, utc_now)
+from .store import (begin_write, commit_with_evidence, find_article, find_feed, iso, keep_response,
+                    record_capture, record_citations, remember_entry, seen_entries, touch_article, touch_feed,
+                    update_feed, upsert_article, utc_now, writing)
 
 _FEED_TYPES = ("rss", "atom", "xml")
 BATCH_ARTICLES = 200  # commit at least this often...
@@ -120,7 +120,8 @@ class ArchiveRun:
         self.report = report or (lambda source, reason: print(f"archiver: {source}: {reason}", file=sys.stderr))
         started = now()
         self.warc = WarcStore(warc_dir, started)
-        with db.conn:
+        self.lock_wait = 0.0  # seconds spent waiting for other writers (bench/concurrency.py)
+        with writing(db):
             cursor = db.execute("INSERT INTO runs (command, job, started_at) VALUES (?,?,?)",
                                 [command, job, iso(started)])
         self.summary = RunSummary(run_id=cursor.lastrowid)
@@ -135,7 +136,7 @@ class ArchiveRun:
         """One article's writes, all or nothing, inside the current batch."""
         conn = self.db.conn
         if not conn.in_transaction:
-            conn.execute("BEGIN")
+            self.lock_wait += begin_write(conn)
             self._batch_started = time.monotonic()
         conn.execute("SAVEPOINT article")
         try:
@@ -157,7 +158,7 @@ class ArchiveRun:
 
     def run(self, sources: list[str], stdin=None, failed: list[Failed] = ()) -> RunSummary:
         """Archive `sources`; `failed` are sources already known to be bad (kept on the run)."""
-        with self.db.conn:
+        with writing(self.db):
             self.db.execute("UPDATE runs SET sources = ? WHERE id = ?", [json.dumps(sources), self.summary.run_id])
         try:
             urls = []
@@ -357,7 +358,7 @@ class ArchiveRun:
 
     def _finish(self) -> None:
         s = self.summary
-        with self.db.conn:
+        with writing(self.db):
             self.db.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_new = ?,"
                 " articles_changed = ?, articles_unchanged = ?, posts_new = ?, citations_new = ?, errors = ?"

@@ -29,7 +29,7 @@ from .archive import ArchiveRun, RunSummary
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .schema import open_db
 from .sources import Failed, is_url
-from .store import iso, utc_now
+from .store import iso, utc_now, writing
 from .verify import ALL_CHECKS, VerifySummary, verify
 
 log = logging.getLogger("archiver.jobs")
@@ -294,7 +294,7 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
     result = JobResult(job.name)
     with job_lock(db_path.parent / "locks", job.name):
         db = open_db(str(db_path))
-        with db.conn:  # we hold the lock: an older 'running' row of this job died without finishing
+        with writing(db):  # we hold the lock: an older 'running' row of this job died without finishing
             db.execute("UPDATE runs SET status = 'interrupted' WHERE job = ? AND status = 'running'", [job.name])
         if "archive" in job.steps:
             sources, failures = list(job.sources), []

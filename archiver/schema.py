@@ -5,7 +5,13 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from pathlib import Path
+
 import sqlite_utils
+
+from .locks import exclusive, locks_dir
 
 POST_STATUSES = ("unverified", "in_progress", "verified", "false", "misleading", "inconclusive")
 CREDIBILITY = ("undetermined", "credible", "not_credible", "sockpuppet")
@@ -389,19 +395,49 @@ BEGIN {_TALLY_REMOVE} {_TALLY_ADD} END;
 
 def ensure_triggers(db: sqlite_utils.Database) -> None:
     """Re-assert the append-only guards and the counters: `table.transform()`
-    drops triggers silently."""
-    db.executescript(_LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS)
+    drops triggers silently. Writes (and so waits for the write lock) only
+    when one is missing."""
+    script = _LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS
+    wanted = set(re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", script))
+    present = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    if wanted - present:
+        db.executescript(script)
+
+
+BUSY_TIMEOUT_MS = 60_000  # how long a statement waits for another writer's lock before SQLITE_BUSY
+
+
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """What every connection to the archive needs, ours and Datasette's (the
+    plugin's prepare_connection calls this): a generous wait for another
+    writer's lock."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def open_db(path: str) -> sqlite_utils.Database:
-    """Open (creating or upgrading) the archive at `path`, ready for a job."""
+    """Open (creating or upgrading) the archive at `path`, ready for a job.
+    Migrations run under an flock beside the archive, so two processes
+    opening a new archive at once do not both create it."""
     db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
-    migrations.apply(db)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path in ("", ":memory:"):
+        _upgrade(db)
+    else:
+        with exclusive(locks_dir(path) / f"{Path(path).name}.migrate.lock"):
+            _upgrade(db)
+    prepare_connection(db.conn)
     db.execute("PRAGMA synchronous = NORMAL")
     # Each article is written in a savepoint, whose journal of changed pages
     # SQLite otherwise spills to a temporary file: a third of the job's
     # database time (bench/ingest.py). It holds one article's pages at most.
     db.execute("PRAGMA temp_store = MEMORY")
-    ensure_triggers(db)
+    # Every transaction the driver opens takes the write lock first (BEGIN
+    # IMMEDIATE): one that read first and then wants to write is refused at
+    # once when another writer committed meanwhile; the busy timeout cannot help.
+    db.conn.isolation_level = "IMMEDIATE"
     return db
+
+
+def _upgrade(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)
+    ensure_triggers(db)
