@@ -279,7 +279,7 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
     For cron, systemd timers and CI. Exit status: 0 when all went well, 1 when
     some sources failed or a job was already running, 2 for bad configuration.
     """
-    from .jobs import JobLocked, run_job
+    from .jobs import ConfigError, JobLocked, run_job
 
     config, chosen = _load_jobs(config_path, jobs)
     db = Path(db_path) if db_path else config.db
@@ -305,6 +305,9 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
             click.echo(f"archiver: {error}", err=True)
             status = max(status, 1)
             continue
+        except ConfigError as error:
+            click.echo(f"archiver: {error}", err=True)
+            sys.exit(2)
         finally:
             if bar:
                 bar.close()
@@ -336,7 +339,7 @@ def schedule(jobs, config_path, db_path, every):
     """
     import logging
 
-    from .jobs import schedule as run_schedule
+    from .jobs import ConfigError, schedule as run_schedule
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -345,8 +348,12 @@ def schedule(jobs, config_path, db_path, every):
     for job in chosen:
         when = f"every {every:g} s" if every else f"cron '{job.schedule or '0 * * * *'}' (UTC)"
         click.echo(f"archiver: scheduling job {job.name}: {when}", err=True)
-    run_schedule(config, db, chosen, every=every,
-                 on_result=lambda result: logging.getLogger("archiver").info("%s", _summary_line(result)))
+    try:
+        run_schedule(config, db, chosen, every=every,
+                     on_result=lambda result: logging.getLogger("archiver").info("%s", _summary_line(result)))
+    except ConfigError as error:
+        click.echo(f"archiver: {error}", err=True)
+        sys.exit(2)
     click.echo("archiver: scheduler stopped", err=True)
 
 
