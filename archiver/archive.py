@@ -25,8 +25,8 @@ import sqlite_utils
 from lxml import etree
 
 from .capture import WarcStore, sha256
-from .document import InputError, decode
-from .extract import extract_document
+from .budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
+from .document import InputError
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
 from .store import (begin_write, commit_with_evidence, find_article, find_feed, iso, keep_response,
@@ -107,8 +107,10 @@ class ArchiveRun:
                  workers: int = 8, now: Callable[[], datetime] = utc_now, command: str = "archive",
                  job: str | None = None, report: Callable[[str, str], None] | None = None,
                  stop: threading.Event | None = None, max_articles: int | None = None,
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None,
+                 article_budget: float | None = DEFAULT_ARTICLE_BUDGET):
         self.db = db
+        self.reader = ArticleReader(article_budget)
         self.stop = stop or threading.Event()
         self.budget = max_articles  # articles this run may still read; None: no limit
         self.progress = progress or (lambda done: None)
@@ -185,6 +187,7 @@ class ArchiveRun:
             self.summary.status = "interrupted"
             raise
         finally:
+            self.reader.close()
             self._commit()
             self.warc.close()
             self._finish()
@@ -305,11 +308,11 @@ class ArchiveRun:
                                                                 known=same))
             return
         try:
-            document = decode(item.data, item.charset, item.content_type)
-        except InputError as error:
+            is_html, record = self.reader.read(item.data, item.charset, item.content_type, item.url,
+                                               on_wait=self._commit)
+        except (InputError, ReadAborted) as error:
             self._fail(item.source, str(error))
             return
-        record = extract_document(document, item.url)
         key = record.get("url") or fetch_url or f"sha256:{sha}"
         known = find_article(self.db, url=key)
         article = dict(reading, record=record, key=key, known=known)
@@ -319,7 +322,7 @@ class ArchiveRun:
         now = reading["now"]
         self.summary.articles_read += 1
         status = response.status if response else None
-        content_type = item.content_type or ("text/html" if document.is_html else "text/plain")
+        content_type = item.content_type or ("text/html" if is_html else "text/plain")
         evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
                                    content_type=content_type, fetched_at=now, body_sha256=sha)
         with self._write():

@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .archive import archive as archive_sources
+from .budget import DEFAULT_ARTICLE_BUDGET
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
@@ -127,7 +128,10 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
 @db_option
 @crawl_options(per_host_delay=0.5, what="Pages fetched")
 @fetch_options
-def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks):
+@click.option("--article-budget", type=click.FloatRange(min=0), default=DEFAULT_ARTICLE_BUDGET, show_default=True,
+              metavar="SECONDS", help="Stop reading an article after this long and record it as failed (0: no limit).")
+def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks,
+            article_budget):
     """Archive the articles in SOURCES and every post they cite.
 
     SOURCE is a file, a directory, - for standard input, an article URL or an
@@ -138,7 +142,7 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
                          retries=retries)
     db = open_archive(db_path)
     summary = archive_sources(db, list(sources), warc_dir=Path(db_path).parent / "warc", policy=policy,
-                              workers=workers)
+                              workers=workers, article_budget=article_budget)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:

@@ -27,6 +27,7 @@ from typing import Callable
 import sqlite_utils
 
 from .archive import ArchiveRun, RunSummary
+from .budget import DEFAULT_ARTICLE_BUDGET
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .schema import open_db
 from .sources import Failed, is_url
@@ -39,7 +40,7 @@ STEPS = ("archive", "verify")
 _JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "save_missing",
              "recheck_after_days",
              "max_articles", "workers", "per_host_delay", "per_host_concurrency", "allowed_networks",
-             "timeout", "max_bytes", "retries", "description"}
+             "timeout", "max_bytes", "retries", "description", "article_budget"}
 _TOP_KEYS = {"db", "jobs"}
 _DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -73,6 +74,7 @@ class Job:
     max_bytes: int = DEFAULT_MAX_BYTES
     retries: int = 3
     description: str | None = None
+    article_budget: float = DEFAULT_ARTICLE_BUDGET
 
     def policy(self) -> FetchPolicy:
         return FetchPolicy.with_timeout(self.timeout, max_bytes=self.max_bytes,
@@ -154,6 +156,7 @@ _RANGES = {
     "retries": (lambda v: 0 <= v <= 10, "from 0 to 10"),
     "max_bytes": (lambda v: v >= 1, "at least 1 (bytes)"),
     "per_host_delay": (lambda v: 0 <= v <= 3600, "from 0 to 3600 (seconds)"),
+    "article_budget": (lambda v: v >= 0, "at least 0 (seconds; 0: no limit)"),
 }
 CRON_HORIZON_DAYS = 5 * 365 + 2
 
@@ -161,7 +164,7 @@ _TYPES = {"sources": "texts", "url_lists": "texts", "sitemaps": "texts", "schedu
           "checks": "texts", "offline": "flag", "save_missing": "flag", "recheck_after_days": "numbers", "max_articles": "whole",
           "workers": "whole", "per_host_delay": "number", "per_host_concurrency": "whole",
           "allowed_networks": "texts", "timeout": "number", "max_bytes": "whole", "retries": "whole",
-          "description": "text"}
+          "description": "text", "article_budget": "number"}
 
 
 def load_config(path: str | os.PathLike, now: datetime | None = None) -> Config:
@@ -374,7 +377,7 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             sources += job.sitemaps
             run = ArchiveRun(db, warc_dir=db_path.parent / "warc", policy=job.policy(), workers=job.workers,
                              command="run", job=job.name, report=report, now=now, stop=stop,
-                             max_articles=job.max_articles, progress=progress)
+                             max_articles=job.max_articles, progress=progress, article_budget=job.article_budget)
             result.archive = run.run(sources, failed=failures)
         if "verify" in job.steps and not (stop and stop.is_set()):
             due = due_posts(db, job.recheck_after_days, now())
