@@ -26,13 +26,13 @@ import sqlite_utils
 from lxml import etree
 
 from .capture import WarcStore, sha256
-from .document import InputError, decode
-from .extract import extract_document
+from .budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
+from .document import InputError
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
-from .store import (commit_with_evidence, find_article, find_feed, iso, keep_response, record_capture,
-                    record_citations, remember_entry, seen_entries, touch_article, touch_feed, update_feed,
-                    upsert_article, utc_now)
+from .store import (begin_write, commit_with_evidence, find_article, find_feed, iso, keep_response,
+                    record_capture, record_citations, remember_entry, seen_entries, touch_article, touch_feed,
+                    update_feed, upsert_article, utc_now, writing)
 
 _FEED_TYPES = ("rss", "atom", "xml")
 BATCH_ARTICLES = 200  # commit at least this often...
@@ -108,8 +108,10 @@ class ArchiveRun:
                  workers: int = 8, now: Callable[[], datetime] = utc_now, command: str = "archive",
                  job: str | None = None, report: Callable[[str, str], None] | None = None,
                  stop: threading.Event | None = None, max_articles: int | None = None,
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None,
+                 article_budget: float | None = DEFAULT_ARTICLE_BUDGET):
         self.db = db
+        self.reader = ArticleReader(article_budget)
         self.stop = stop or threading.Event()
         self.budget = max_articles  # articles this run may still read; None: no limit
         self.progress = progress or (lambda done: None)
@@ -121,7 +123,8 @@ class ArchiveRun:
         self.report = report or (lambda source, reason: print(f"archiver: {source}: {reason}", file=sys.stderr))
         started = now()
         self.warc = WarcStore(warc_dir, started)
-        with db.conn:
+        self.lock_wait = 0.0  # seconds spent waiting for other writers (bench/concurrency.py)
+        with writing(db):
             cursor = db.execute("INSERT INTO runs (command, job, started_at) VALUES (?,?,?)",
                                 [command, job, iso(started)])
         self.summary = RunSummary(run_id=cursor.lastrowid)
@@ -136,7 +139,7 @@ class ArchiveRun:
         """One article's writes, all or nothing, inside the current batch."""
         conn = self.db.conn
         if not conn.in_transaction:
-            conn.execute("BEGIN")
+            self.lock_wait += begin_write(conn)
             self._batch_started = time.monotonic()
         conn.execute("SAVEPOINT article")
         try:
@@ -158,7 +161,7 @@ class ArchiveRun:
 
     def run(self, sources: list[str], stdin=None, failed: list[Failed] = ()) -> RunSummary:
         """Archive `sources`; `failed` are sources already known to be bad (kept on the run)."""
-        with self.db.conn:
+        with writing(self.db):
             self.db.execute("UPDATE runs SET sources = ? WHERE id = ?", [json.dumps(sources), self.summary.run_id])
         try:
             urls = []
@@ -187,6 +190,7 @@ class ArchiveRun:
             self.summary.status = "interrupted"
             raise
         finally:
+            self.reader.close()
             self._commit()
             self.warc.close()
             self._finish()
@@ -308,13 +312,13 @@ class ArchiveRun:
                                                                 known=same))
             return
         try:
-            document = decode(item.data, item.charset, item.content_type)
-        except InputError as error:
+            is_html, record, warning = self.reader.read(item.data, item.charset, item.content_type, item.url,
+                                               on_wait=self._commit)
+        except (InputError, ReadAborted) as error:
             self._fail(item.source, str(error))
             return
-        if document.warning:
-            self.report(item.source, f"warning: {document.warning}")
-        record = extract_document(document, item.url)
+        if warning:
+            self.report(item.source, f"warning: {warning}")
         key = record.get("url") or fetch_url or f"sha256:{sha}"
         known = find_article(self.db, url=key)
         article = dict(reading, record=record, key=key, known=known)
@@ -324,7 +328,7 @@ class ArchiveRun:
         now = reading["now"]
         self.summary.articles_read += 1
         status = response.status if response else None
-        content_type = item.content_type or ("text/html" if document.is_html else "text/plain")
+        content_type = item.content_type or ("text/html" if is_html else "text/plain")
         evidence = self.warc.write(fetch_url or key, item.data, status=status, headers=headers,
                                    content_type=content_type, fetched_at=now, body_sha256=sha)
         with self._write():
@@ -376,7 +380,7 @@ class ArchiveRun:
 
     def _finish(self) -> None:
         s = self.summary
-        with self.db.conn:
+        with writing(self.db):
             self.db.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_new = ?,"
                 " articles_changed = ?, articles_unchanged = ?, posts_new = ?, citations_new = ?, errors = ?"

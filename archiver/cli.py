@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .archive import archive as archive_sources
+from .budget import DEFAULT_ARTICLE_BUDGET
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
@@ -130,7 +131,10 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
 @db_option
 @crawl_options(per_host_delay=0.5, what="Pages fetched")
 @fetch_options
-def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks):
+@click.option("--article-budget", type=click.FloatRange(min=0), default=DEFAULT_ARTICLE_BUDGET, show_default=True,
+              metavar="SECONDS", help="Stop reading an article after this long and record it as failed (0: no limit).")
+def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks,
+            article_budget):
     """Archive the articles in SOURCES and every post they cite.
 
     SOURCE is a file, a directory, - for standard input, an article URL or an
@@ -142,8 +146,8 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
     db = open_archive(db_path)
     with Progress.on_terminal("archive", quiet=as_json) as progress:
         summary = archive_sources(db, list(sources), warc_dir=Path(db_path).parent / "warc", policy=policy,
-                                  workers=workers, report=lambda source, reason: progress.write(
-                                      f"archiver: {source}: {reason}"),
+                                  workers=workers, article_budget=article_budget,
+                                  report=lambda source, reason: progress.write(f"archiver: {source}: {reason}"),
                                   progress=lambda done: progress("articles", done))
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -293,7 +297,7 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
     For cron, systemd timers and CI. Exit status: 0 when all went well, 1 when
     some sources failed or a job was already running, 2 for bad configuration.
     """
-    from .jobs import JobLocked, run_job
+    from .jobs import ConfigError, JobLocked, run_job
 
     config, chosen = _load_jobs(config_path, jobs)
     db = Path(db_path) if db_path else config.db
@@ -308,6 +312,9 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
                 click.echo(f"archiver: {error}", err=True)
                 status = max(status, 1)
                 continue
+            except ConfigError as error:
+                click.echo(f"archiver: {error}", err=True)
+                sys.exit(2)
         if result.failed:
             status = max(status, 1)
         if as_json:
@@ -336,7 +343,7 @@ def schedule(jobs, config_path, db_path, every):
     """
     import logging
 
-    from .jobs import schedule as run_schedule
+    from .jobs import ConfigError, schedule as run_schedule
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -345,8 +352,12 @@ def schedule(jobs, config_path, db_path, every):
     for job in chosen:
         when = f"every {every:g} s" if every else f"cron '{job.schedule or '0 * * * *'}' (UTC)"
         click.echo(f"archiver: scheduling job {job.name}: {when}", err=True)
-    run_schedule(config, db, chosen, every=every,
-                 on_result=lambda result: logging.getLogger("archiver").info("%s", _summary_line(result)))
+    try:
+        run_schedule(config, db, chosen, every=every,
+                     on_result=lambda result: logging.getLogger("archiver").info("%s", _summary_line(result)))
+    except ConfigError as error:
+        click.echo(f"archiver: {error}", err=True)
+        sys.exit(2)
     click.echo("archiver: scheduler stopped", err=True)
 
 

@@ -20,6 +20,7 @@ from .facets import TallyFacet
 from .posts import MEDIA_LINK
 from .reviewers import load_reviewers
 from .schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, LATEST_CHECKS, POST_STATUSES
+from .schema import prepare_connection as prepare_archive_connection
 
 LINK_REL = "noopener noreferrer nofollow"
 _BADGES = {"status": POST_STATUSES, "credibility": CREDIBILITY, "outcome": CHECK_OUTCOMES,
@@ -159,9 +160,14 @@ def register_facet_classes():
 
 
 @hookimpl
-def prepare_connection(conn):
-    """Read through memory-mapped I/O with a larger page cache: facet counts and
-    searches over a million posts then cost CPU, not system calls (bench/serve.py)."""
+def prepare_connection(conn, database):
+    """The archive's own connection settings (foreign keys, REPLACE guards),
+    except on Datasette's internal database, whose foreign keys Datasette
+    does not keep. Reads go through memory-mapped I/O with a larger page
+    cache: facet counts and searches over a million posts then cost CPU, not
+    system calls (bench/serve.py)."""
+    if database != "_internal":
+        prepare_archive_connection(conn)
     conn.execute("PRAGMA mmap_size = 2147483648")
     conn.execute("PRAGMA cache_size = -131072")  # KiB: 128 MiB per connection
 

@@ -15,21 +15,23 @@ import logging
 import os
 import re
 import signal
+import sqlite3
 import threading
 import tomllib
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
 import sqlite_utils
 
 from .archive import ArchiveRun, RunSummary
+from .budget import DEFAULT_ARTICLE_BUDGET
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .schema import open_db
 from .sources import Failed, is_url
-from .store import iso, utc_now
+from .store import iso, utc_now, writing
 from .verify import ALL_CHECKS, VerifySummary, verify
 
 log = logging.getLogger("archiver.jobs")
@@ -38,7 +40,7 @@ STEPS = ("archive", "verify")
 _JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "save_missing",
              "recheck_after_days",
              "max_articles", "workers", "per_host_delay", "per_host_concurrency", "allowed_networks",
-             "timeout", "max_bytes", "retries", "description"}
+             "timeout", "max_bytes", "retries", "description", "article_budget"}
 _TOP_KEYS = {"db", "jobs"}
 _DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -72,6 +74,7 @@ class Job:
     max_bytes: int = DEFAULT_MAX_BYTES
     retries: int = 3
     description: str | None = None
+    article_budget: float = DEFAULT_ARTICLE_BUDGET
 
     def policy(self) -> FetchPolicy:
         return FetchPolicy.with_timeout(self.timeout, max_bytes=self.max_bytes,
@@ -109,7 +112,7 @@ def _line_of(text: str, table: str | None, key: str | None) -> int | None:
     return None
 
 
-def cron_trigger(expression: str):
+def cron_trigger(expression: str, end_date: datetime | None = None):
     """An APScheduler trigger for a 5-field crontab line, with cron's day numbers
     (0 and 7 are Sunday; APScheduler alone would read 0 as Monday)."""
     from apscheduler.triggers.cron import CronTrigger
@@ -119,7 +122,16 @@ def cron_trigger(expression: str):
         raise ValueError(f"expected 5 fields (minute hour day month weekday), got {len(fields)}")
     fields[4] = re.sub(r"\d+", lambda m: _DOW_NAMES[int(m.group())] if int(m.group()) <= 7 else m.group(), fields[4])
     minute, hour, day, month, day_of_week = fields
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone="UTC")
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone="UTC",
+                       end_date=end_date)
+
+
+def _check_schedule(expression: str, now: datetime) -> None:
+    """A cron line that fires at least once within CRON_HORIZON_DAYS."""
+    trigger = cron_trigger(expression, end_date=now + timedelta(days=CRON_HORIZON_DAYS))
+    if trigger.get_next_fire_time(None, now) is None:
+        raise ValueError(f"it never fires in the next {CRON_HORIZON_DAYS // 365} years (a date such as "
+                         "February 31st?)")
 
 
 def _check_type(value, kind, where: str) -> None:
@@ -135,26 +147,49 @@ def _check_type(value, kind, where: str) -> None:
         raise ValueError(f"must be {described[kind]}, not {value!r}")
 
 
+# Allowed values of the numbers (checked after their types): key -> (test, what it asks)
+_RANGES = {
+    "workers": (lambda v: 1 <= v <= 64, "from 1 to 64"),
+    "per_host_concurrency": (lambda v: 1 <= v <= 64, "from 1 to 64"),
+    "max_articles": (lambda v: v >= 1, "at least 1"),
+    "timeout": (lambda v: 0 < v <= 3600, "more than 0 and at most 3600 (seconds)"),
+    "retries": (lambda v: 0 <= v <= 10, "from 0 to 10"),
+    "max_bytes": (lambda v: v >= 1, "at least 1 (bytes)"),
+    "per_host_delay": (lambda v: 0 <= v <= 3600, "from 0 to 3600 (seconds)"),
+    "article_budget": (lambda v: v >= 0, "at least 0 (seconds; 0: no limit)"),
+}
+CRON_HORIZON_DAYS = 5 * 365 + 2
+
 _TYPES = {"sources": "texts", "url_lists": "texts", "sitemaps": "texts", "schedule": "text", "steps": "texts",
           "checks": "texts", "offline": "flag", "save_missing": "flag", "recheck_after_days": "numbers", "max_articles": "whole",
           "workers": "whole", "per_host_delay": "number", "per_host_concurrency": "whole",
           "allowed_networks": "texts", "timeout": "number", "max_bytes": "whole", "retries": "whole",
-          "description": "text"}
+          "description": "text", "article_budget": "number"}
 
 
-def load_config(path: str | os.PathLike) -> Config:
+def load_config(path: str | os.PathLike, now: datetime | None = None) -> Config:
     """Read and validate the job file. Relative paths in it are relative to the
     file's own directory, so cron and systemd can run from anywhere."""
     path = Path(path)
+    now = now or utc_now()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the job file ({error.strerror or error}); "
                           "pass --config or create config/archiver.toml")
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02x}); save the job file as UTF-8")
+    try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}")
+        position = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        line, column = ((position[1], f"column {position[2]}") if position
+                        else (max(1, len(text.splitlines())), "the end"))
+        raise ConfigError(f"{path}:{line}: not valid TOML at {column}: {reason}")
     base = path.resolve().parent
 
     def fail(table: str | None, key: str | None, reason: str) -> ConfigError:
@@ -184,12 +219,15 @@ def load_config(path: str | os.PathLike) -> Config:
                 _check_type(value, _TYPES[key], key)
             except ValueError as error:
                 raise fail(table, key, str(error))
+            test, allowed = _RANGES.get(key, (None, None))
+            if test and not test(value):
+                raise fail(table, key, f"must be {allowed}, not {value!r}")
         job = Job(name=name, **settings)
         if not (job.sources or job.url_lists or job.sitemaps) and "archive" in job.steps:
             raise fail(table, None, "the job archives but names no sources, url_lists or sitemaps")
         if job.schedule is not None:
             try:
-                cron_trigger(job.schedule)
+                _check_schedule(job.schedule, now)
             except ValueError as error:
                 raise fail(table, "schedule", f"bad cron expression {job.schedule!r}: {error}")
         for key, allowed in (("steps", STEPS), ("checks", ALL_CHECKS)):
@@ -212,10 +250,33 @@ def load_config(path: str | os.PathLike) -> Config:
                 ipaddress.ip_network(network, strict=False)
             except ValueError:
                 raise fail(table, "allowed_networks", f"{network!r} is not a network (e.g. 10.0.0.0/8)")
-        if job.workers < 1 or job.per_host_concurrency < 1 or (job.max_articles is not None and job.max_articles < 1):
-            raise fail(table, None, "workers, per_host_concurrency and max_articles must be at least 1")
         jobs[name] = job
-    return Config(path=path, db=base / data.get("db", "../db/archive.db"), jobs=jobs)
+    db = base / data.get("db", "../db/archive.db")
+    problem = db_path_problem(db)
+    if problem:
+        raise fail(None, "db", problem)
+    return Config(path=path, db=db, jobs=jobs)
+
+
+def db_path_problem(db: Path) -> str | None:
+    """Why the archive cannot be at `db`, or None: a folder, a file that is
+    not SQLite, or a place where no file can be created."""
+    if db.is_dir():
+        return f"{str(db)!r} is a folder; name the archive's file, e.g. {str(db / 'archive.db')!r}"
+    if db.exists():
+        with open(db, "rb") as file:
+            head = file.read(16)
+        if head and head != b"SQLite format 3\x00":
+            return f"{str(db)!r} is not a SQLite archive; point db at an archive or at a new file name"
+        return None
+    folder = db.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot create {str(db)!r}: {str(folder)!r} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot create {str(db)!r}: no permission to write in {str(folder)!r}"
+    return None
 
 
 # --- one run ----------------------------------------------------------------------------------------
@@ -286,6 +347,18 @@ class JobResult:
                 "verify": self.verify.as_dict() if self.verify else None}
 
 
+def open_job_archive(db_path: Path) -> sqlite_utils.Database:
+    """Open (creating) the jobs' archive, or raise ConfigError saying why it cannot be there."""
+    problem = db_path_problem(db_path)
+    try:
+        if problem is None:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            return open_db(str(db_path))
+    except (OSError, sqlite3.DatabaseError) as error:
+        problem = f"cannot open or create the archive ({getattr(error, 'strerror', None) or error})"
+    raise ConfigError(f"{db_path}: {problem}; fix db in the job file, or --db")
+
+
 def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             progress: Callable[[str, int, int | None], None] | None = None,
             report: Callable[[str, str], None] | None = None, now: Callable[[], datetime] = utc_now) -> JobResult:
@@ -293,11 +366,10 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
 
     `progress(stage, done, total)` follows the stages: "articles" read, then "posts" checked."""
     progress = progress or (lambda stage, done, total=None: None)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db = open_job_archive(db_path)
     result = JobResult(job.name)
-    with job_lock(db_path.parent / "locks", job.name):
-        db = open_db(str(db_path))
-        with db.conn:  # we hold the lock: an older 'running' row of this job died without finishing
+    with job_lock(db_path.parent / "locks", job.name), closing(db):
+        with writing(db):  # we hold the lock: an older 'running' row of this job died without finishing
             db.execute("UPDATE runs SET status = 'interrupted' WHERE job = ? AND status = 'running'", [job.name])
         if "archive" in job.steps:
             sources, failures = list(job.sources), []
@@ -308,7 +380,8 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             sources += job.sitemaps
             run = ArchiveRun(db, warc_dir=db_path.parent / "warc", policy=job.policy(), workers=job.workers,
                              command="run", job=job.name, report=report, now=now, stop=stop,
-                             max_articles=job.max_articles, progress=lambda done: progress("articles", done))
+                             max_articles=job.max_articles, progress=lambda done: progress("articles", done),
+                             article_budget=job.article_budget)
             result.archive = run.run(sources, failed=failures)
         if "verify" in job.steps and not (stop and stop.is_set()):
             due = due_posts(db, job.recheck_after_days, now())
@@ -317,7 +390,6 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
                                        offline=job.offline, policy=job.policy(), workers=job.workers, now=now,
                                        save_missing=job.save_missing,
                                        progress=lambda done, total: progress("posts", done, total))
-        db.close()
     return result
 
 
@@ -331,6 +403,7 @@ def schedule(config: Config, db_path: Path, jobs: list[Job], *, every: float | N
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
+    open_job_archive(db_path).close()  # a bad archive path stops here, and the schema is up to date
     stop = threading.Event()
     scheduler = BlockingScheduler(timezone="UTC")
 

@@ -5,7 +5,14 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
 import sqlite_utils
+
+from .locks import exclusive, locks_dir
 
 POST_STATUSES = ("unverified", "in_progress", "verified", "false", "misleading", "inconclusive")
 CREDIBILITY = ("undetermined", "credible", "not_credible", "sockpuppet")
@@ -326,6 +333,56 @@ def m011_post_links(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m014_foreign_keys(db: sqlite_utils.Database) -> None:
+    """Foreign keys are enforced from now on (`prepare_connection`), and the
+    verdict logs refuse REPLACE. Rows left pointing at a deleted post or
+    account (possible while foreign keys were off) get a placeholder parent,
+    so no verdict is lost; any other dangling row stops the upgrade."""
+    db.executescript(_REPLACE_AND_DELETE_GUARDS)
+    placeholders = {"posts": "INSERT OR IGNORE INTO posts (id, platform, first_seen, last_seen)"
+                             " VALUES (?1, substr(?1, 1, instr(?1, ':') - 1), ?2, ?2)",
+                    "accounts": "INSERT OR IGNORE INTO accounts (id, platform, handle, first_seen, last_seen)"
+                                " VALUES (?1, substr(?1, 1, instr(?1, ':') - 1), substr(?1, instr(?1, ':') + 1), ?2, ?2)"}
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dangling = []
+    for table, rowid, parent, fkid in db.execute("PRAGMA foreign_key_check").fetchall():
+        column = next(fk[3] for fk in db.execute(f"PRAGMA foreign_key_list([{table}])") if fk[0] == fkid)
+        [value] = db.execute(f"SELECT [{column}] FROM [{table}] WHERE rowid = ?", [rowid]).fetchone()
+        if parent in placeholders:
+            db.execute(placeholders[parent], [value, stamp])
+        else:
+            dangling.append(f"{table} row {rowid}: {column} = {value!r} is not in {parent}")
+    if dangling:
+        raise ValueError("the archive has rows pointing at rows that were deleted: " + "; ".join(dangling[:10])
+                         + "; restore the missing rows or delete these (sqlite3 ARCHIVE 'PRAGMA foreign_key_check')")
+    db.execute("UPDATE posts SET (status, status_by, status_at) = (SELECT status, reviewer, created_at"
+               " FROM verifications WHERE post_id = posts.id ORDER BY created_at DESC, id DESC LIMIT 1)"
+               " WHERE first_seen = ? AND text IS NULL AND id IN (SELECT post_id FROM verifications)", [stamp])
+    db.execute("UPDATE accounts SET (credibility, credibility_by, credibility_at) = (SELECT credibility, reviewer,"
+               " created_at FROM account_verdicts WHERE account_id = accounts.id ORDER BY created_at DESC, id DESC"
+               " LIMIT 1) WHERE first_seen = ? AND id IN (SELECT account_id FROM account_verdicts)", [stamp])
+
+
+# With recursive_triggers on, REPLACE's deletion fires the no-delete guards;
+# these refuse it on any connection, and keep a post or account that has
+# verdicts from being deleted (foreign keys refuse that too, where they are on).
+_REPLACE_AND_DELETE_GUARDS = """
+CREATE TRIGGER IF NOT EXISTS verifications_no_replace BEFORE INSERT ON verifications
+WHEN EXISTS (SELECT 1 FROM verifications WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead of replacing one'); END;
+CREATE TRIGGER IF NOT EXISTS account_verdicts_no_replace BEFORE INSERT ON account_verdicts
+WHEN EXISTS (SELECT 1 FROM account_verdicts WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'account_verdicts is append-only: add a new verdict instead of replacing one'); END;
+CREATE TRIGGER IF NOT EXISTS posts_keep_verdicts BEFORE DELETE ON posts
+WHEN EXISTS (SELECT 1 FROM verifications WHERE post_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'this post has reviewer verdicts: it cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS accounts_keep_verdicts BEFORE DELETE ON accounts
+WHEN EXISTS (SELECT 1 FROM account_verdicts WHERE account_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'this account has reviewer verdicts: it cannot be deleted'); END;
+"""
+
+
+@migrations()
 def m070_backfill_slices(db: sqlite_utils.Database) -> None:
     """Slices of web archives a backfill has ingested: a killed backfill
     restarts at the first slice not recorded here, without duplicates (a
@@ -416,19 +473,54 @@ BEGIN {_TALLY_REMOVE} {_TALLY_ADD} END;
 
 def ensure_triggers(db: sqlite_utils.Database) -> None:
     """Re-assert the append-only guards and the counters: `table.transform()`
-    drops triggers silently."""
-    db.executescript(_LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS)
+    drops triggers silently. Writes (and so waits for the write lock) only
+    when one is missing."""
+    script = _LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS + _REPLACE_AND_DELETE_GUARDS
+    wanted = set(re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", script))
+    present = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    if wanted - present:
+        db.executescript(script)
+
+
+BUSY_TIMEOUT_MS = 60_000  # how long a statement waits for another writer's lock before SQLITE_BUSY
+
+
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """What every connection to the archive needs, ours and Datasette's (the
+    plugin's prepare_connection calls this): foreign keys enforced; REPLACE
+    firing delete triggers, so it cannot slip past the append-only guards;
+    and a generous wait for another writer's lock."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def open_db(path: str) -> sqlite_utils.Database:
-    """Open (creating or upgrading) the archive at `path`, ready for a job."""
+    """Open (creating or upgrading) the archive at `path`, ready for a job.
+    Migrations run under an flock beside the archive, so two processes
+    opening a new archive at once do not both create it."""
     db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
-    migrations.apply(db)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path in ("", ":memory:"):
+        _upgrade(db)
+    else:
+        with exclusive(locks_dir(path) / f"{Path(path).name}.migrate.lock"):
+            _upgrade(db)
+    # Foreign keys only now: migrations change tables with them off, as
+    # SQLite advises (m014 checked what the earlier ones left).
+    prepare_connection(db.conn)
     db.execute("PRAGMA synchronous = NORMAL")
     # Each article is written in a savepoint, whose journal of changed pages
     # SQLite otherwise spills to a temporary file: a third of the job's
     # database time (bench/ingest.py). It holds one article's pages at most.
     db.execute("PRAGMA temp_store = MEMORY")
-    ensure_triggers(db)
+    # Every transaction the driver opens takes the write lock first (BEGIN
+    # IMMEDIATE): one that read first and then wants to write is refused at
+    # once when another writer committed meanwhile; the busy timeout cannot help.
+    db.conn.isolation_level = "IMMEDIATE"
     return db
+
+
+def _upgrade(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)
+    ensure_triggers(db)

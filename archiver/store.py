@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -84,6 +87,43 @@ def keep_response(db: sqlite_utils.Database, warc: WarcStore, response: Response
                           post_id=post_id)
 
 
+WRITE_PATIENCE = 900.0  # seconds a writer keeps waiting for another one before giving up
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def begin_write(conn: sqlite3.Connection, patience: float = WRITE_PATIENCE) -> float:
+    """Open a write transaction, taking the write lock now (BEGIN IMMEDIATE):
+    a transaction that upgrades from read to write is refused at once when
+    another writer committed meanwhile, whatever the busy timeout. Another
+    writer's lock is waited for (the busy timeout, then again) for up to
+    `patience` seconds. Returns the seconds waited."""
+    started = time.monotonic()
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return time.monotonic() - started
+        except sqlite3.OperationalError as error:
+            waited = time.monotonic() - started
+            if getattr(error, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF not in _BUSY:
+                raise
+            if waited >= patience:
+                raise ArchiveError(f"the archive stayed locked by another writer for {waited:.0f} s; "
+                                   "check for a stuck process (see the runs table) and try again") from error
+            time.sleep(0.05)
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database):
+    """A short write transaction: committed at the end, rolled back on error."""
+    begin_write(db.conn)
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
 def commit_with_evidence(db: sqlite_utils.Database, warc: WarcStore) -> None:
     """Commit the rows written so far, after the WARC records they point to
     have reached the kernel: a killed process never leaves a capture row
@@ -97,6 +137,7 @@ def first_row(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
     read in a savepoint, which the job pays once per article."""
     cursor = db.conn.execute(sql, params)
     row = cursor.fetchone()
+    cursor.close()  # an unfinished statement would hold its read snapshot open
     return dict(zip([column[0] for column in cursor.description], row)) if row else None
 
 
@@ -303,7 +344,7 @@ def add_verdict(db: sqlite_utils.Database, post: str, status: str, reviewer: str
     if not reviewer or not reviewer.strip():
         raise ArchiveError("a verdict needs the reviewer's name")
     post_id = find_post_id(db, post)
-    with db.conn:
+    with writing(db):
         cursor = db.execute("INSERT INTO verifications (post_id, status, note, reviewer, created_at)"
                             " VALUES (?,?,?,?,?)", [post_id, status, note, reviewer.strip(), iso(now or utc_now())])
     return cursor.lastrowid

@@ -454,7 +454,10 @@ class Verifier:
                 self._collect(pending)
 
     def _collect(self, pending: dict[Future, str]) -> None:
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        done, _ = wait(pending, timeout=0, return_when=FIRST_COMPLETED)
+        if not done:  # idle: do not hold the write lock while the network works
+            commit_with_evidence(self.db, self.warc)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             self._record(pending.pop(future), future.result())
 

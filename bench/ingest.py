@@ -1,6 +1,6 @@
 """Ingest throughput: generated local articles into a fresh archive.
 
-    .venv/bin/python bench/ingest.py [--articles 100000] [--citations 3] [--full-pages]
+    .venv/bin/python bench/ingest.py [--articles 100000] [--citations 3] [--full-pages] [--budget-overhead]
 
 Prints articles/s (target: at least 2,000 on one core) and the CPU time per
 article (steadier than wall time on a shared machine), the rate of a second
@@ -9,12 +9,15 @@ size, and peak resident memory, which must stay flat in the number of articles
 (compare --articles 10000 with 100000). The articles are small pages of
 `--citations` embeds each; `--full-pages` uses bench/corpus.py's 100-300 KiB
 pages instead, where parsing and compressing the WARC record dominate.
+`--budget-overhead` prints instead what reading each article in the time
+budget's worker process costs, against reading it in this process.
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpus import page  # noqa: E402
 
 from archiver.archive import archive  # noqa: E402
+from archiver.budget import DEFAULT_ARTICLE_BUDGET  # noqa: E402
 from archiver.schema import open_db  # noqa: E402
 
 
@@ -58,12 +62,40 @@ def size_of(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
 
 
+def budget_overhead(articles: int, citations: int, full_pages: bool, rounds: int = 3) -> None:
+    """Wall time per article with the per-article budget (a worker process
+    reads each article) and without (this process reads them), alternated
+    over fresh archives so both see the same machine."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        write_articles(folder, articles, citations, full_pages)
+        times: dict[float, list[float]] = {0: [], DEFAULT_ARTICLE_BUDGET: []}
+        for trial in range(rounds):
+            for budget in times:
+                db = open_db(str(Path(tmp) / f"{trial}-{budget}.db"))
+                start = time.perf_counter()
+                summary = archive(db, [str(folder)], warc_dir=Path(tmp) / "warc", report=lambda s, r: None,
+                                  article_budget=budget)
+                times[budget].append((time.perf_counter() - start) / summary.articles_new * 1000)
+        inline, budgeted = (sorted(times[budget]) for budget in times)
+        print(f"{articles:,} articles, {rounds} rounds; ms per article, min / median: "
+              f"read in this process {inline[0]:.3f} / {statistics.median(inline):.3f}, "
+              f"in the budget's worker process {budgeted[0]:.3f} / {statistics.median(budgeted):.3f} "
+              f"(overhead {budgeted[0] - inline[0]:+.3f} / {statistics.median(budgeted) - statistics.median(inline):+.3f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--citations", type=int, default=3)
     parser.add_argument("--full-pages", action="store_true")
+    parser.add_argument("--budget-overhead", action="store_true",
+                        help="compare reading articles in a worker process (the time budget) and in this one")
     args = parser.parse_args()
+    if args.budget_overhead:
+        budget_overhead(args.articles, args.citations, args.full_pages)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()

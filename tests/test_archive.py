@@ -222,7 +222,7 @@ def test_bytes_read_before_are_not_extracted_again_but_new_validators_are_kept(d
     def no_extraction(*args, **kwargs):
         raise AssertionError("an unchanged article was extracted again")
 
-    monkeypatch.setattr("archiver.archive.extract_document", no_extraction)
+    monkeypatch.setattr("archiver.archive.ArticleReader.read", no_extraction)
     again = run(db, tmp_path, [local_server.url("/story"), tmp_path / "story.html"], policy=LOCAL)
     assert (again.articles_unchanged, again.errors) == (2, [])
     assert {a["fetch_url"].split(":")[0]: a["etag"] for a in db["articles"].rows} == {"http": '"v2"', "file": None}

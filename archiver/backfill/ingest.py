@@ -16,7 +16,7 @@ import sqlite_utils
 
 from ..capture import Evidence
 from ..posts import Post
-from ..store import find_article, iso, record_capture, record_citations, upsert_article, utc_now
+from ..store import find_article, iso, record_capture, record_citations, upsert_article, utc_now, writing
 from .work import Page, SliceResult
 
 
@@ -42,7 +42,7 @@ class BackfillSummary:
 
 
 def start_run(db: sqlite_utils.Database, sources: list[str], now: datetime | None = None) -> BackfillSummary:
-    with db.conn:
+    with writing(db):
         cursor = db.conn.execute("INSERT INTO runs (command, started_at, sources) VALUES ('backfill', ?, ?)",
                                  [iso(now or utc_now()), json.dumps(sources)])
     return BackfillSummary(run_id=cursor.lastrowid)
@@ -66,7 +66,7 @@ def ingest_slice(db: sqlite_utils.Database, result: SliceResult, summary: Backfi
                  now: datetime | None = None) -> None:
     """Write one slice's pages, its errors and its done mark in one transaction."""
     stamp = iso(now or utc_now())
-    with db.conn:
+    with writing(db):
         for page in result.pages:
             ingest_page(db, result.warc, page, summary)
         for source, reason in result.problems:
@@ -119,7 +119,7 @@ def post_from_dict(row: dict) -> Post:
 def finish_run(db: sqlite_utils.Database, summary: BackfillSummary, status: str,
                now: datetime | None = None) -> None:
     summary.status = status
-    with db.conn:
+    with writing(db):
         db.conn.execute(
             "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_new = ?, posts_new = ?,"
             " citations_new = ?, errors = ? WHERE id = ?",
