@@ -28,6 +28,7 @@ from lxml import etree
 from .capture import WarcStore, sha256
 from .budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
 from .document import InputError
+from .runs import start_run
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
 from .store import (begin_write, commit_with_evidence, find_article, find_feed, iso, keep_response,
@@ -124,10 +125,8 @@ class ArchiveRun:
         started = now()
         self.warc = WarcStore(warc_dir, started)
         self.lock_wait = 0.0  # seconds spent waiting for other writers (bench/concurrency.py)
-        with writing(db):
-            cursor = db.execute("INSERT INTO runs (command, job, started_at) VALUES (?,?,?)",
-                                [command, job, iso(started)])
-        self.summary = RunSummary(run_id=cursor.lastrowid)
+        self.run_lock = start_run(db, command, job, iso(started))
+        self.summary = RunSummary(run_id=self.run_lock.run_id)
         self._queued_urls: set[str] = set()
         self._listed_by: dict[str, tuple[str, str]] = {}  # article link -> (feed URL, entry key)
         self._batch_size = 0
@@ -388,6 +387,7 @@ class ArchiveRun:
                 [iso(self.now()), s.status if s.status != "running" else "interrupted", s.articles_read,
                  s.articles_new, s.articles_changed, s.articles_unchanged, s.posts_new, s.citations_new,
                  len(s.errors), s.run_id])
+        self.run_lock.release()
 
 
 def archive(db: sqlite_utils.Database, sources: list[str], **options) -> RunSummary:

@@ -363,6 +363,16 @@ def m014_foreign_keys(db: sqlite_utils.Database) -> None:
                " LIMIT 1) WHERE first_seen = ? AND id IN (SELECT account_id FROM account_verdicts)", [stamp])
 
 
+@migrations()
+def m015_run_owner(db: sqlite_utils.Database) -> None:
+    """Which process a run is (host and pid), so that a run that died without
+    finishing can be told from one still running (archiver/runs.py)."""
+    db.executescript("""
+    ALTER TABLE runs ADD COLUMN host TEXT;
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    """)
+
+
 # With recursive_triggers on, REPLACE's deletion fires the no-delete guards;
 # these refuse it on any connection, and keep a post or account that has
 # verdicts from being deleted (foreign keys refuse that too, where they are on).

@@ -31,6 +31,7 @@ from .extract import extract_posts
 from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
 from .platforms import match_url
 from .posts import collapse, without_media_links
+from .runs import start_run
 from .schema import CHECK_OUTCOMES, LATEST_CHECKS
 from .store import (commit_with_evidence, find_post_id, first_row, iso, keep_response, media_code, merge_post,
                     utc_now)
@@ -412,9 +413,8 @@ class Verifier:
                                  HostPacer(self.policy.per_host_delay, self.policy.per_host_concurrency))
         self.workers, self.save_missing, self.now = workers, save_missing, now
         self.warc = WarcStore(warc_dir, now())
-        with db.conn:
-            cursor = db.execute("INSERT INTO runs (command, started_at) VALUES ('verify', ?)", [iso(now())])
-        self.summary = VerifySummary(run_id=cursor.lastrowid)
+        self.run_lock = start_run(db, "verify", None, iso(now()))
+        self.summary = VerifySummary(run_id=self.run_lock.run_id)
 
     def run(self, post_ids: list[str] | None = None) -> VerifySummary:
         status = "interrupted"
@@ -428,6 +428,7 @@ class Verifier:
                 self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
                                 [iso(self.now()), status, json.dumps(post_ids or ["all posts"]),
                                  self.summary.run_id])
+            self.run_lock.release()
         return self.summary
 
     def _run(self, post_ids: list[str] | None) -> None:
