@@ -148,3 +148,14 @@ def test_telegram_share_and_channel_links_are_not_posts():
             '<a href="https://t.me/fxharbour">our channel</a>; the notice is '
             '<a href="https://t.me/fxharbour/812">here</a>.</p>')
     assert found(body) == [("telegram", "fxharbour/812")]
+
+
+def test_threads_embed_and_post_link_but_not_a_profile():
+    body = ('<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.net/@fx.harbour/post/'
+            'FxThr0001ab" data-text-post-version="0"><a href="https://www.threads.net/@fx.harbour/post/FxThr0001ab">'
+            'View on Threads</a></blockquote>'
+            '<p>Replies <a href="https://www.threads.com/@fx.mayor/post/FxThr0002cd?xmt=1">went on</a>; '
+            '<a href="https://www.threads.net/@fx.harbour">follow the harbour</a>.</p>')
+    assert found(body, "post_id", "url", "handle") == [
+        ("FxThr0001ab", "https://www.threads.net/@fx.harbour/post/FxThr0001ab", "fx.harbour"),
+        ("FxThr0002cd", "https://www.threads.net/@fx.mayor/post/FxThr0002cd", "fx.mayor")]
