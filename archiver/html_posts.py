@@ -22,6 +22,7 @@ from lxml import etree
 
 from . import platforms
 from .plaintext import attributions, make_post, trim_context
+from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
 from .posts import Post
 from .regions import Regions
@@ -238,6 +239,8 @@ def _find_links(scan: _Scan, hints: list[str]) -> None:
             refs = [ref for ref in map(platforms.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if element.get("href") else "embed"
+            if kind == "link" and is_channel_entry(element):
+                continue
         else:
             element = node.getparent()
             if node.is_tail:

@@ -13,6 +13,7 @@ with the text of block elements.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .dates import parse_date
@@ -51,6 +52,8 @@ _LINK_WEIGHT = 23
 _PARAGRAPHED_POST_WEIGHT = 200
 # Within one block of HTML, at most this many characters as printed.
 _MAX_POST_CHARS = 300
+# Even split at every word, a post spans fewer lines than this.
+_MAX_POST_LINES = 100
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 # Lines an inline element makes: a mention, hashtag, link, or a sliver such as "." or an emoji.
 _TOKEN = re.compile(r"[@#]\w+|(?:https?://)?\S+\.\S+/\S*|\W{1,3}|.{1,2}")
@@ -168,8 +171,9 @@ def text_posts(paragraphs: list[str]) -> list[Post]:
     cited += _cards(lines, _spanned(cited))
     cited.sort(key=lambda c: c.first)
     taken = _spanned(cited)
+    prose = [i for i, line in enumerate(lines) if i not in taken and len(line.split()) >= 4]
     for item in cited:
-        item.post.context = _nearest_prose(lines, item.first, item.last, taken)
+        item.post.context = _nearest_prose(lines, item.first, item.last, prose)
     return [item.post for item in cited]
 
 
@@ -202,8 +206,9 @@ def _attributed(lines: list[str], breaks: set[int] | None) -> list[_Cited]:
         if first <= floor:
             continue
         prefix = text[starts[first]:match.start()].strip()
-        above = lines[floor + 1:first] + ([prefix] if prefix else [])
-        kept = _post_lines(above, _given_joins(breaks, floor + 1, first, bool(prefix)))
+        top = max(floor + 1, first - _MAX_POST_LINES)
+        above = lines[top:first] + ([prefix] if prefix else [])
+        kept = _post_lines(above, _given_joins(breaks, top, first, bool(prefix)))
         post = _twitter_post(match.group("handle"), collapse(match.group("name")),
                              collapse(match.group("date")), _join(kept))
         top = first - (len(kept) - (1 if prefix else 0))
@@ -399,12 +404,14 @@ def _after_counters(lines: list[str], end: int, taken: set[int]) -> int:
     return end
 
 
-def _nearest_prose(lines: list[str], first: int, last: int, taken: set[int]) -> str | None:
-    """The closest line before (else after) a post that is prose, not a post."""
-    for i in list(range(first - 1, -1, -1)) + list(range(last + 1, len(lines))):
-        if i not in taken and len(lines[i].split()) >= 4:
-            return trim_context(lines[i])
-    return None
+def _nearest_prose(lines: list[str], first: int, last: int, prose: list[int]) -> str | None:
+    """The closest line before (else after) a post that is prose, not a post;
+    `prose` holds the indexes of such lines, in order."""
+    at = bisect_left(prose, first)
+    if at:
+        return trim_context(lines[prose[at - 1]])
+    after = bisect_right(prose, last)
+    return trim_context(lines[prose[after]]) if after < len(prose) else None
 
 
 def trim_context(text: str | None, limit: int = 1000) -> str | None:

@@ -1,4 +1,5 @@
-"""Bluesky: `blockquote.bluesky-embed` and `bsky.app/profile/ACTOR/post/KEY` links."""
+"""Bluesky: `blockquote.bluesky-embed`, the `embed.bsky.app` iframes its script renders
+it into, and `bsky.app/profile/ACTOR/post/KEY` links."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ _WEB = re.compile(
     re.I,
 )
 _AT = re.compile(r"^at://(?P<actor>[A-Za-z0-9.:_-]{3,253})/app\.bsky\.feed\.post/(?P<key>[a-z0-9]{6,20})", re.I)
+_FRAME = re.compile(
+    r"^(?:https?:)?//embed\.bsky\.app/embed/(?P<actor>[A-Za-z0-9.:_-]{3,253})/app\.bsky\.feed\.post/(?P<key>[a-z0-9]{6,20})",
+    re.I,
+)
 _AUTHOR = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>[A-Za-z0-9.:_-]+)\)")
 
 
@@ -26,7 +31,7 @@ def _ref(actor: str, key: str) -> PostRef:
 
 
 def match_url(url: str) -> PostRef | None:
-    match = _WEB.match(url) or _AT.match(url)
+    match = _WEB.match(url) or _AT.match(url) or _FRAME.match(url)
     return _ref(match.group("actor"), match.group("key")) if match else None
 
 

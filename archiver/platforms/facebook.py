@@ -1,15 +1,23 @@
-"""Facebook: `fb-post`/`fb-video` placeholders, plugin iframes, post/video/photo links."""
+"""Facebook: `fb-post`/`fb-video` placeholders, plugin iframes, post/video/photo links.
+
+The SDK's placeholder carries the post URL in `data-href` and, when the site
+pasted the whole embed code, a fallback blockquote: the post text in `<p>`s,
+then "Posted by <Name> on <date>" (two links, in the embed's language).
+"""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from ..posts import Post, PostRef
+from ..dates import parse_date
+from ..posts import Post, PostRef, collapse, post_text
+from ._html import lang_of
 
 NAME = "facebook"
 HINTS = ("facebook.com/", "fb.watch/", "fb.com/")
-EMBEDS: dict[str, str] = {}
+EMBEDS = {marker: f".//div[contains(concat(' ', normalize-space(@class), ' '), ' {marker} ')]"
+          for marker in ("fb-post", "fb-video")}
 
 _HOST = r"^(?:https?:)?(?://)?(?:(?:www|m|web|mbasic)\.)?(?:facebook|fb)\.com/"
 _PATH_POST = re.compile(
@@ -51,4 +59,15 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
-    return None
+    ref = match_url(element.get("data-href") or "")
+    if not ref:
+        return None
+    post = Post.from_ref(ref)
+    paragraphs = element.findall(".//blockquote//p")
+    if paragraphs and len(paragraphs[-1].findall(".//a")) >= 2:
+        links = paragraphs.pop().findall(".//a")
+        post.author_name = collapse(links[0].text_content())
+        post.date_text = collapse(links[-1].text_content())
+        post.date = parse_date(post.date_text, lang_of(element))
+    post.text = post_text(" ".join(p.text_content() for p in paragraphs))
+    return post

@@ -1,7 +1,9 @@
 """Mastodon and other fediverse servers: embed iframes and `https://HOST/@user/ID` links.
 
 Any server may host Mastodon, so a link counts only in the exact shape
-`/@user/ID` (or `/users/user/statuses/ID`) with a numeric id of six digits or more.
+`/@user/ID` (or `/users/user/statuses/ID`) with the 15 to 20 digit snowflake ids
+Mastodon has given statuses since 2017: shorter numbers after `/@name/` are
+profiles and articles of other sites (`newsbreak.com/@c/1599769`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ EMBEDS: dict[str, str] = {}
 _STATUS = re.compile(
     r"^(?:https?://)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})"
     r"/(?:@(?P<user>[A-Za-z0-9_]{1,30})|users/(?P<user2>[A-Za-z0-9_]{1,30})/statuses)"
-    r"/(?P<id>[0-9]{6,20})(?:/embed)?/?(?:[?#]\S*)?$",
+    r"/(?P<id>[0-9]{15,20})(?:/embed)?/?(?:[?#]\S*)?$",
     re.I,
 )
 # Hosts where `/@name/123456` means something other than a fediverse status.

@@ -1,0 +1,56 @@
+"""Links that stand for an account, not for the post they point to.
+
+"Follow us: Instagram, YouTube, TikTok" and "Comment via: facebook, substack"
+are lists of links, each labelled with the name of a service. Sites often point
+such an entry at a post or video of their own; it still names the channel.
+A link labelled with a platform's name counts as a post only when it stands
+alone ("the video was posted on <a>YouTube</a>").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..posts import collapse
+
+# The names links print for each platform (its NAME, and the short forms).
+PLATFORM_LABELS = frozenset({
+    "youtube", "yt", "instagram", "insta", "ig", "facebook", "fb", "tiktok", "bluesky", "bsky",
+    "mastodon", "telegram", "threads", "twitter", "x",
+})
+# What separates the entries of a list of links: punctuation, or a word such as "and".
+_SEPARATOR = re.compile(r"[\s,;|/·•&+–—-]*(?:and|or|und|oder|et|ou|y|o|e|en|och|og)?[\s,;|/·•&+–—-]*", re.I)
+_MAX_LABEL_WORDS = 3
+
+
+def is_channel_entry(link) -> bool:
+    """A link labelled with a platform's name, in a list of such labelled links."""
+    if _label(link) not in PLATFORM_LABELS:
+        return False
+    item = _item(link)
+    before = item.getprevious()
+    after = item.getnext()
+    return (_is_entry(before) and _SEPARATOR.fullmatch(before.tail or "") is not None
+            or _is_entry(after) and _SEPARATOR.fullmatch(item.tail or "") is not None)
+
+
+def _label(element) -> str:
+    return (collapse(element.text_content()) or "").casefold()
+
+
+def _item(link):
+    """The link, or the list item or span that holds nothing but it."""
+    parent = link.getparent()
+    if parent is not None and _label(parent) == _label(link) and parent.tag in ("li", "span", "strong", "b", "em"):
+        return parent
+    return link
+
+
+def _is_entry(element) -> bool:
+    """A sibling that is one short labelled link (or holds only one)."""
+    if element is None or not isinstance(element.tag, str):
+        return False
+    link = element if element.tag == "a" else element.find(".//a")
+    if link is None or _label(link) != _label(element):
+        return False
+    return 0 < len(_label(link).split()) <= _MAX_LABEL_WORDS

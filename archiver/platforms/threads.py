@@ -1,0 +1,35 @@
+"""Threads: `blockquote.text-post-media` embeds and `threads.net/@user/post/CODE` links."""
+
+from __future__ import annotations
+
+import re
+
+from ..posts import Post, PostRef
+
+NAME = "threads"
+HINTS = ("threads.net/", "threads.com/")
+EMBEDS = {"text-post-media": ".//blockquote[contains(@class, 'text-post-media')]"}
+
+_POST = re.compile(
+    r"^(?:https?:)?(?://)?(?:www\.)?threads\.(?:net|com)/@(?P<handle>[A-Za-z0-9_.]{1,30})"
+    r"/post/(?P<id>[A-Za-z0-9_-]{5,64})",
+    re.I,
+)
+
+
+def match_url(url: str) -> PostRef | None:
+    match = _POST.match(url)
+    if not match:
+        return None
+    handle, code = match.group("handle"), match.group("id")
+    return PostRef(NAME, code, f"https://www.threads.net/@{handle}/post/{code}", handle)
+
+
+def parse_embed(element) -> Post | None:
+    ref = match_url(element.get("data-text-post-permalink") or "")
+    if not ref:
+        for link in element.iterfind(".//a[@href]"):
+            ref = match_url(link.get("href"))
+            if ref:
+                break
+    return Post.from_ref(ref) if ref else None

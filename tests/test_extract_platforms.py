@@ -1,0 +1,161 @@
+"""Posts of the platforms other than Twitter/X, in the forms real pages cite them.
+
+Every account, id and page here is fictional.
+"""
+
+import pytest
+
+from archiver.extract import extract_posts
+
+PROSE = "<p>The fictional harbour of Fxport reopened on Monday after the storm.</p>"
+
+
+def found(body: str, *names: str) -> list[tuple]:
+    html = f"<html><body><article>{PROSE}{body}</article></body></html>".encode()
+    names = names or ("platform", "post_id")
+    return [tuple(getattr(post, name) for name in names) for post in extract_posts(html)]
+
+
+def instagram_embed(attribution: str) -> str:
+    return ('<blockquote class="instagram-media" data-instgrm-captioned '
+            'data-instgrm-permalink="https://www.instagram.com/p/FxGram0001/?utm_source=ig_embed">'
+            '<div><a href="https://www.instagram.com/p/FxGram0001/"><div>View this post on Instagram</div></a>'
+            '<p><a href="https://www.instagram.com/p/FxGram0001/">The pier at dawn (@fx_pier_cam)</a></p>'
+            f'<p><a href="https://www.instagram.com/p/FxGram0001/">{attribution}</a></p></div></blockquote>')
+
+
+@pytest.mark.parametrize("attribution", [
+    "A post shared by Fx Harbour (@fx.harbour)",
+    "Ein Beitrag geteilt von Fx Harbour (@fx.harbour)",
+    "Une publication partagée par Fx Harbour (@fx.harbour)",
+    "Una publicación compartida por Fx Harbour (@fx.harbour)",
+    "Un post condiviso da Fx Harbour (@fx.harbour)",
+    "Een bericht gedeeld door Fx Harbour (@fx.harbour)",
+    "Uma publicação compartilhada por Fx Harbour (@fx.harbour)",
+    "Uma publicação partilhada por Fx Harbour (@fx.harbour)",
+    "Post udostępniony przez Fx Harbour (@fx.harbour)",
+    "Ett inlägg delat av Fx Harbour (@fx.harbour)",
+    "Публикация от Fx Harbour (@fx.harbour)",
+    "Fx Harbour(@fx.harbour)がシェアした投稿",
+    "Fx Harbour (@fx.harbour) tarafından paylaşılan bir gönderi",
+])
+def test_instagram_attribution_in_any_language_gives_handle_and_name_and_leaves_the_text(attribution):
+    assert found(instagram_embed(attribution), "post_id", "handle", "author_name", "text") == [
+        ("FxGram0001", "fx.harbour", "Fx Harbour", "The pier at dawn (@fx_pier_cam)")]
+
+
+def test_instagram_attribution_in_a_language_without_a_known_phrase_still_gives_the_handle():
+    assert found(instagram_embed("Objava korisnika Fx Harbour (@fx.harbour)"), "handle", "author_name", "text") == [
+        ("fx.harbour", None, "The pier at dawn (@fx_pier_cam)")]
+
+
+def test_instagram_older_embed_names_the_account_in_its_profile_link_and_dates_it():
+    body = ('<blockquote class="instagram-media"><div><p><a href="https://www.instagram.com/p/FxGram0002/">'
+            'Storm over the bay</a></p><p>Ein Beitrag geteilt von <a href="https://www.instagram.com/fx.bay/">'
+            'Fx Bay</a> (@fx.bay) am <time datetime="2021-07-09T08:00:00+00:00">9. Juli 2021 um 1:00 PDT</time>'
+            '</p></div></blockquote>')
+    assert found(body, "handle", "author_name", "date", "text") == [("fx.bay", "Fx Bay", "2021-07-09", "Storm over the bay")]
+
+
+def test_bluesky_embed_rendered_into_an_iframe_is_a_post():
+    body = ('<iframe data-bluesky-id="123" src="https://embed.bsky.app/embed/did:plc:fxexample000000/'
+            'app.bsky.feed.post/3kfxpost0002?id=123&amp;colorMode=system"></iframe>'
+            '<iframe src="https://embed.bsky.app/embed/fxharbour.bsky.social/app.bsky.feed.post/3kfxpost0003"></iframe>')
+    assert found(body, "post_id", "url", "handle") == [
+        ("did:plc:fxexample000000/3kfxpost0002", "https://bsky.app/profile/did:plc:fxexample000000/post/3kfxpost0002",
+         None),
+        ("fxharbour.bsky.social/3kfxpost0003", "https://bsky.app/profile/fxharbour.bsky.social/post/3kfxpost0003",
+         "fxharbour.bsky.social")]
+
+
+def test_bluesky_profile_link_is_not_a_post():
+    assert found('<p>Follow <a href="https://bsky.app/profile/fxharbour.bsky.social">the harbour</a>.</p>') == []
+
+
+def test_youtube_videos_in_every_form_a_page_cites_them_and_never_playlists_or_channels():
+    body = ('<p>Watch <a href="https://www.youtube.com/watch?v=FxVideo0001">the arrival</a>, '
+            '<a href="https://m.youtube.com/watch?feature=share&amp;v=FxVideo0002">the crowd</a>, '
+            'and the short at youtube.com/shorts/FxVideo0003 or youtu.be/FxVideo0004?t=12.</p>'
+            '<p>Live: <a href="https://www.youtube.com/live/FxVideo0005?si=x">stream</a>.</p>'
+            '<lite-youtube videoid="FxVideo0006"></lite-youtube>'
+            '<iframe class="lazy" data-src="https://www.youtube-nocookie.com/embed/FxVideo0007"></iframe>'
+            '<noscript><iframe src="https://www.youtube.com/embed/FxVideo0008"></iframe></noscript>'
+            '<iframe src="https://www.youtube.com/embed/videoseries?list=PLfx0000000000"></iframe>'
+            '<p><a href="https://www.youtube.com/playlist?list=PLfx0000000000">All videos</a> on '
+            '<a href="https://www.youtube.com/@fxharbour">our channel</a> and '
+            '<a href="https://www.youtube.com/channel/UCfx000000000000000000">the old one</a>.</p>')
+    # (Order aside: a URL written in a paragraph's text sorts before the links inside that paragraph.)
+    assert sorted(found(body)) == [("youtube", f"FxVideo000{n}") for n in range(1, 9)]
+
+
+def test_tiktok_blockquote_gives_the_handle_of_its_cite_and_its_caption():
+    body = ('<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@fx.diver/video/7234567890123450001" '
+            'data-video-id="7234567890123450001"><section><a title="@fx.diver" '
+            'href="https://www.tiktok.com/@fx.diver">@fx.diver</a> Under the pier <a title="harbour" '
+            'href="https://www.tiktok.com/tag/harbour">#harbour</a></section></blockquote>')
+    assert found(body, "post_id", "handle", "text") == [("7234567890123450001", "fx.diver", "Under the pier")]
+
+
+def test_facebook_post_placeholder_with_its_fallback_blockquote_gives_text_name_and_date():
+    body = ('<div class="fb-post" data-href="https://www.facebook.com/FxHarbour/posts/1234567890123401/">'
+            '<blockquote cite="https://www.facebook.com/FxHarbour/posts/1234567890123401/">'
+            '<p>The harbour is open again. Thank you all&#8230;</p>'
+            '<p>Posted by <a href="https://www.facebook.com/FxHarbour">Fx Harbour</a> on&nbsp;'
+            '<a href="https://www.facebook.com/FxHarbour/posts/1234567890123401/">Monday, February 7, 2022</a></p>'
+            '</blockquote></div>')
+    assert found(body, "post_id", "handle", "author_name", "date", "text") == [
+        ("1234567890123401", "FxHarbour", "Fx Harbour", "2022-02-07", "The harbour is open again. Thank you all\u2026")]
+
+
+def test_facebook_posts_videos_and_photos_in_links_and_plugins_but_not_pages_or_shares():
+    body = ('<p>See <a href="https://www.facebook.com/photo.php?fbid=1234567890123402&amp;set=a.1">the photo</a>, '
+            '<a href="https://www.facebook.com/watch/?v=1234567890123403">the video</a> and '
+            '<a href="https://www.facebook.com/FxHarbour/videos/1234567890123404/">another</a>.</p>'
+            '<iframe src="https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2F'
+            'FxHarbour%2Fposts%2F1234567890123405&amp;width=500"></iframe>'
+            '<div class="fb-video" data-href="https://www.facebook.com/FxHarbour/videos/1234567890123406/"></div>'
+            '<p>Like <a href="https://www.facebook.com/FxHarbour">our page</a>, '
+            '<a href="https://www.facebook.com/sharer/sharer.php?u=https://fx.example/story">share</a> it, '
+            'or join <a href="https://www.facebook.com/groups/fxharbourfans">the group</a>.</p>'
+            '<iframe src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2FFxHarbour">'
+            '</iframe>')
+    assert found(body) == [("facebook", f"123456789012340{n}") for n in range(2, 7)]
+
+
+def test_follow_us_list_entry_pointing_at_a_video_is_not_a_post():
+    body = ('<p><strong>Follow the fictional harbour</strong>: '
+            '<a href="https://www.instagram.com/fx.harbour/">Instagram</a>, '
+            '<a href="https://www.youtube.com/watch?v=FxVideo0009&amp;t=89s">YouTube</a>, '
+            '<a href="https://fx.example/club">the club</a></p>'
+            '<p>Comment via: <a href="https://www.facebook.com/FxAuthor/posts/1234567890123407">facebook</a>, '
+            '<a href="https://fx.example/comments">our forum</a></p>')
+    assert found(body) == []
+
+
+def test_platform_name_as_the_text_of_a_lone_link_in_prose_is_still_a_post():
+    body = '<p>The harbour master filmed it and posted it on <a href="https://youtu.be/FxVideo0010">YouTube</a>.</p>'
+    assert found(body) == [("youtube", "FxVideo0010")]
+
+
+def test_mastodon_needs_a_snowflake_status_id():
+    body = ('<p>Read <a href="https://fx.social/@harbour/112345678901234567">the thread</a>; follow us on '
+            '<a href="https://news.example/@c/1599769">the news app</a>.</p>')
+    assert found(body) == [("mastodon", "fx.social/112345678901234567")]
+
+
+def test_telegram_share_and_channel_links_are_not_posts():
+    body = ('<p><a href="https://t.me/share/url?url=https://fx.example/story">Share</a> or join '
+            '<a href="https://t.me/fxharbour">our channel</a>; the notice is '
+            '<a href="https://t.me/fxharbour/812">here</a>.</p>')
+    assert found(body) == [("telegram", "fxharbour/812")]
+
+
+def test_threads_embed_and_post_link_but_not_a_profile():
+    body = ('<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.net/@fx.harbour/post/'
+            'FxThr0001ab" data-text-post-version="0"><a href="https://www.threads.net/@fx.harbour/post/FxThr0001ab">'
+            'View on Threads</a></blockquote>'
+            '<p>Replies <a href="https://www.threads.com/@fx.mayor/post/FxThr0002cd?xmt=1">went on</a>; '
+            '<a href="https://www.threads.net/@fx.harbour">follow the harbour</a>.</p>')
+    assert found(body, "post_id", "url", "handle") == [
+        ("FxThr0001ab", "https://www.threads.net/@fx.harbour/post/FxThr0001ab", "fx.harbour"),
+        ("FxThr0002cd", "https://www.threads.net/@fx.mayor/post/FxThr0002cd", "fx.mayor")]
