@@ -11,6 +11,7 @@ import yaml
 from datasette.app import Datasette
 
 from .reviewers import signing_secret
+from .serve_auth import login_lifetime
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 CONFIGURED_DATABASE = "archive"  # the key under `databases:` in config/metadata.yaml
@@ -31,8 +32,10 @@ def load_settings() -> dict:
 
 def make_datasette(db_path: str | Path) -> Datasette:
     """The Datasette app `archiver serve` runs (tests and benchmarks use it too)."""
-    return Datasette([str(db_path)], metadata=load_metadata(db_path), settings=load_settings(),
-                     template_dir=str(CONFIG / "templates"), secret=signing_secret())
+    datasette = Datasette([str(db_path)], metadata=load_metadata(db_path), settings=load_settings(),
+                          template_dir=str(CONFIG / "templates"), secret=signing_secret())
+    login_lifetime(datasette)  # a bad login_hours stops the server before it listens
+    return datasette
 
 
 def serve(db_path: str | Path, host: str, port: int) -> None:

@@ -43,6 +43,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline
                            " frame-ancestors 'none'")
 SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()), (b"x-frame-options", b"DENY"),
                     (b"x-content-type-options", b"nosniff")]
+
 _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archiver-login")
 _UNKNOWN_NAME_HASH: list[str] = []  # checked against for unknown names, so they take as long as known ones
 
@@ -56,11 +57,15 @@ class _Logins:
 _logins: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Datasette -> _Logins
 
 
+class LoginSettingError(ValueError):
+    """A login setting in the metadata that `archiver serve` cannot use; the message says why."""
+
+
 def login_lifetime(datasette) -> int:
     """Seconds a login lasts."""
     hours = (datasette.plugin_config("archiver") or {}).get("login_hours", LOGIN_HOURS)
     if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 24 * 366:
-        raise ValueError(f"config/metadata.yaml: plugins: archiver: login_hours: {hours!r} is not a number of"
+        raise LoginSettingError(f"config/metadata.yaml: plugins: archiver: login_hours: {hours!r} is not a number of"
                          " hours between 0 and 8784; set it to how long a login lasts, such as 8")
     return int(hours * 3600)
 
@@ -112,7 +117,7 @@ async def _check_password(datasette, request, name: str, password: str) -> tuple
     wait = logins.throttle.wait(keys, time.monotonic())
     if wait > 0:
         seconds = math.ceil(wait)
-        return None, f"Too many failed logins: wait {seconds} seconds, then try again.", {"Retry-After": str(seconds)}
+        return None, f"Too many failed logins: wait {seconds} seconds, then log in again at /-/login.", {"Retry-After": str(seconds)}
     if logins.checking >= CHECKING_AT_ONCE:
         return None, "The server is checking other logins: try again in a moment.", {"Retry-After": "1"}
     try:
@@ -135,20 +140,22 @@ async def _check_password(datasette, request, name: str, password: str) -> tuple
 
 
 async def login(request, datasette):
-    error, headers = None, {}
+    error = None
     if request.method == "POST":
         if "ds_csrftoken" not in request.cookies or _bearer(request.scope):
             return Response.text("Log in from the login page (/-/login).", status=403)
         form = await request.post_vars()
         cookie, error, headers = await _check_password(datasette, request, form.get("username") or "",
                                                        form.get("password") or "")
+        if "Retry-After" in headers:  # plain text: a flood of refusals costs little
+            return Response.text(error, status=429, headers=headers)
         if cookie:
             response = Response.redirect(datasette.urls.instance())
             response.set_cookie("ds_actor", cookie, max_age=login_lifetime(datasette), httponly=True,
                                 samesite="lax", secure=request.scheme == "https")
             return response
     page = await datasette.render_template("password_login.html", {"error": error}, request=request)
-    return Response.html(page, status=429 if "Retry-After" in headers else 200, headers=headers)
+    return Response.html(page)
 
 
 async def logout(request, datasette):

@@ -197,6 +197,19 @@ def test_the_login_lifetime_comes_from_the_metadata_and_is_checked(secrets_file,
             login_lifetime(app({"archiver": {"login_hours": wrong}}))
 
 
+def test_serve_refuses_a_bad_login_lifetime_before_listening(db, tmp_path, monkeypatch):
+    import archiver.serve
+
+    metadata = archiver.serve.load_metadata(tmp_path / "archive.db")
+    metadata["plugins"]["archiver"]["login_hours"] = "all day"
+    monkeypatch.setattr(archiver.serve, "load_metadata", lambda path: metadata)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "archive.db"), "--port", str(free_port())])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "archiver: config/metadata.yaml: plugins: archiver: login_hours: 'all day' is not a number of hours"
+        " between 0 and 8784; set it to how long a login lasts, such as 8")
+
+
 def test_a_bearer_request_is_never_authenticated_by_its_cookie(site, db):
     """Issue 14.11: Datasette skips the CSRF check for `Authorization: Bearer`, and the cookie still logged in."""
     site.log_in()
