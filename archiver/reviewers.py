@@ -151,6 +151,19 @@ def end_sessions(name: str, path: Path | None = None) -> None:
         data.get("sessions", {}).pop(name, None)
 
 
+def make_private(path: Path | None = None) -> bool:
+    """Make the file readable by its owner only, if others could read it (as an
+    older version could leave it); True when it had to."""
+    path = path or secrets_path()
+    try:
+        if path.stat().st_mode & 0o077 == 0:
+            return False
+        os.chmod(path, 0o600)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def signing_secret(path: Path | None = None) -> str | None:
     """The secret Datasette signs login cookies with, made on the first `reviewer add`."""
     return _read(path or secrets_path()).get("secret")

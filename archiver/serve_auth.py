@@ -113,7 +113,7 @@ async def _check_password(datasette, request, name: str, password: str) -> tuple
     """(cookie, None, {}) for a right password, else (None, what to tell the person, response headers)."""
     logins = _logins.setdefault(datasette, _Logins())
     client = (request.scope.get("client") or ("unknown",))[0]
-    keys = [f"address:{client}", f"name:{name.lower()}"]
+    keys = [f"address:{client}", f"name:{name[:64].lower()}"]  # names are 64 characters at most
     wait = logins.throttle.wait(keys, time.monotonic())
     if wait > 0:
         seconds = math.ceil(wait)

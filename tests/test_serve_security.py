@@ -340,8 +340,10 @@ def free_port() -> int:
 
 
 def test_logout_and_removal_take_effect_in_a_running_server(secrets_file, db, tmp_path):
-    """A real `archiver serve`: revocation without a restart, and nothing secret in its log."""
+    """A real `archiver serve`: revocation without a restart, nothing secret in its log, and a
+    secrets file left readable by others made private."""
     add_reviewer("dave", "dave's long password")
+    secrets_file.chmod(0o644)  # as an older version could leave it
     port, base = free_port(), ""
     environment = dict(os.environ, ARCHIVER_REVIEWERS=str(secrets_file))
     server = subprocess.Popen([sys.executable, "-m", "archiver.cli", "serve", "--db", str(tmp_path / "archive.db"),
@@ -393,3 +395,5 @@ def test_logout_and_removal_take_effect_in_a_running_server(secrets_file, db, tm
     stored = json.loads(secrets_file.read_text())
     for secret in (stored["secret"], stored["reviewers"]["alice"], PASSWORD, kept):
         assert secret not in log
+    assert f"archiver: {secrets_file} was readable by others; it is now readable by its owner only" in log
+    assert secrets_file.stat().st_mode & 0o777 == 0o600
