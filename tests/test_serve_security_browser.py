@@ -5,19 +5,11 @@ Chromium."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from archiver.archive import archive
-from archiver.reviewers import add_reviewer
-from archiver.schema import open_db
 from conftest import Route
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SAMPLES, free_port
+from test_browser import CHROMIUM, CHROMIUM_ARGS, served  # noqa: F401  (served: the archive and its server)
 
 RECORD_VIOLATIONS = ("window.violations = [];"
                      "document.addEventListener('securitypolicyviolation',"
@@ -25,35 +17,18 @@ RECORD_VIOLATIONS = ("window.violations = [];"
 
 
 @pytest.fixture
-def served(tmp_path):
-    secrets = tmp_path / "reviewers.json"
-    add_reviewer("alice", "correct horse battery", secrets)
-    db = open_db(str(tmp_path / "archive.db"))
-    archive(db, [str(SAMPLES)], warc_dir=tmp_path / "warc", report=lambda s, r: None)
+def chromium(served):  # noqa: F811
+    """(the server's base URL, a headless Chromium, the id of an archived post)."""
+    base, db = served
     post = db.execute("SELECT id FROM posts ORDER BY id LIMIT 1").fetchone()[0]
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "archiver.cli", "serve", "--db", str(tmp_path / "archive.db"), "--port", str(port)],
-        env=dict(os.environ, ARCHIVER_REVIEWERS=str(secrets)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                browser.new_page().request.get(base + "/-/versions.json")
-                break
-            except Exception:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)
         yield base, browser, post
         browser.close()
-    server.terminate()
-    server.wait(10)
 
 
-def test_datasette_pages_run_under_the_policy_without_a_violation(served):
-    base, browser, post = served
+def test_datasette_pages_run_under_the_policy_without_a_violation(chromium):
+    base, browser, post = chromium
     page = browser.new_page()
     page.add_init_script(RECORD_VIOLATIONS)
     console = []
@@ -78,8 +53,8 @@ def test_datasette_pages_run_under_the_policy_without_a_violation(served):
     assert [text for text in console if "Content Security Policy" in text] == []
 
 
-def test_another_site_cannot_frame_the_archive(served, local_server):
-    base, browser, _ = served
+def test_another_site_cannot_frame_the_archive(chromium, local_server):
+    base, browser, _ = chromium
     local_server.routes["/frame.html"] = Route(f'<iframe src="{base}/archive/posts"></iframe>'.encode())
     page = browser.new_page()
     with page.expect_console_message(lambda message: "frame-ancestors 'none'" in message.text):
