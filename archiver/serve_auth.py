@@ -117,7 +117,8 @@ async def _check_password(datasette, request, name: str, password: str) -> tuple
     wait = logins.throttle.wait(keys, time.monotonic())
     if wait > 0:
         seconds = math.ceil(wait)
-        return None, f"Too many failed logins: wait {seconds} seconds, then log in again at /-/login.", {"Retry-After": str(seconds)}
+        return (None, f"Too many failed logins: wait {seconds} seconds, then log in again at /-/login.",
+                {"Retry-After": str(seconds)})
     if logins.checking >= CHECKING_AT_ONCE:
         return None, "The server is checking other logins: try again in a moment.", {"Retry-After": "1"}
     try:
