@@ -373,11 +373,16 @@ def serve(db_path, host, port):
     reviewer logins made with 'archiver reviewer add'.
     """
     from .serve import serve as run_datasette
+    from .serve_auth import LoginSettingError
 
     open_existing_archive(db_path)  # brings the schema up to date before Datasette reads it
     click.echo(f"Serving {db_path} on http://{host}:{port}/  (Ctrl-C to stop; reviewers log in at /-/login)",
                err=True)
-    run_datasette(db_path, host, port)
+    try:
+        run_datasette(db_path, host, port)
+    except LoginSettingError as error:
+        click.echo(f"archiver: {error}", err=True)
+        sys.exit(2)
 
 
 @cli.command()

@@ -1,5 +1,5 @@
-"""The Datasette plugin of the archive: reviewer logins from the secrets file,
-cells rendered for review (badges, safe links), and the post and account pages'
+"""The Datasette plugin of the archive: reviewer logins and request checks
+(archiver/serve_auth.py, registered here), cells rendered for review (badges, safe links), and the post and account pages'
 extra sections (verdict form, history, citations, checks, archived copies).
 
 Everything shown from a post, an article or a note is untrusted: it is escaped,
@@ -18,9 +18,10 @@ from markupsafe import Markup, escape
 
 from .facets import TallyFacet
 from .posts import MEDIA_LINK
-from .reviewers import load_reviewers
 from .schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, LATEST_CHECKS, POST_STATUSES
 from .schema import prepare_connection as prepare_archive_connection
+
+from .serve_auth import checked_requests, login_routes  # noqa: F401  (hook implementations of this plugin)
 
 LINK_REL = "noopener noreferrer nofollow"
 _BADGES = {"status": POST_STATUSES, "credibility": CREDIBILITY, "outcome": CHECK_OUTCOMES,
@@ -94,17 +95,6 @@ def render_cell(value, column, table, database, datasette):
     if column == "link" and table == "media":
         return media_link(value)
     return None
-
-
-@hookimpl
-def get_metadata(datasette, key, database, table):
-    """Logins for the reviewers in the secrets file (`archiver reviewer add`)."""
-    reviewers = load_reviewers()
-    if not reviewers:
-        return {}
-    config = {f"{name}_password_hash": password_hash for name, password_hash in reviewers.items()}
-    config["actors"] = {name: {"id": name, "name": name} for name in reviewers}
-    return {"plugins": {"datasette-auth-passwords": config}}
 
 
 async def stylesheet(request, datasette):

@@ -5,12 +5,14 @@ settings, templates, and the plugin in `archiver.datasette_plugin`."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import yaml
 from datasette.app import Datasette
 
-from .reviewers import signing_secret
+from .reviewers import make_private, secrets_path, signing_secret
+from .serve_auth import login_lifetime
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 CONFIGURED_DATABASE = "archive"  # the key under `databases:` in config/metadata.yaml
@@ -31,12 +33,17 @@ def load_settings() -> dict:
 
 def make_datasette(db_path: str | Path) -> Datasette:
     """The Datasette app `archiver serve` runs (tests and benchmarks use it too)."""
-    return Datasette([str(db_path)], metadata=load_metadata(db_path), settings=load_settings(),
-                     template_dir=str(CONFIG / "templates"), secret=signing_secret())
+    datasette = Datasette([str(db_path)], metadata=load_metadata(db_path), settings=load_settings(),
+                          template_dir=str(CONFIG / "templates"), secret=signing_secret())
+    login_lifetime(datasette)  # a bad login_hours stops the server before it listens
+    return datasette
 
 
 def serve(db_path: str | Path, host: str, port: int) -> None:
     import uvicorn
 
+    if make_private():
+        print(f"archiver: {secrets_path()} was readable by others; it is now readable by its owner only",
+              file=sys.stderr)
     datasette = make_datasette(db_path)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")

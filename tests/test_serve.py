@@ -17,6 +17,7 @@ from archiver.facets import equality_filters
 from archiver.reviewers import add_reviewer, load_reviewers
 from archiver.schema import open_db
 from archiver.serve import make_datasette
+from archiver.serve_auth import login_cookie
 from archiver.verify import verify
 
 POST = "twitter:1412743195653046279"
@@ -56,7 +57,7 @@ class Client:
         return asyncio.run(self.ds.client.get(path, cookies=self._cookies(actor)))
 
     def _cookies(self, actor):
-        return {"ds_actor": self.ds.sign({"a": {"id": actor, "name": actor}}, "actor")} if actor else {}
+        return {"ds_actor": login_cookie(self.ds, actor)} if actor else {}
 
     def csrf(self, path, actor=None) -> str:
         """A CSRF token: from the form's own page, or (when that page is refused) the login page."""
