@@ -318,6 +318,20 @@ def m010_drop_redundant_indexes(db: sqlite_utils.Database) -> None:
     """)
 
 
+@migrations()
+def m020_review_rank(db: sqlite_utils.Database) -> None:
+    """The review queue puts failing posts first, then warning ones, then the
+    most-cited: `flag_level` (2 fail, 1 warn, 0 neither) follows the latest
+    checks by trigger, and one index serves the queue's order at any depth."""
+    db.executescript(f"""
+    ALTER TABLE posts ADD COLUMN flag_level INTEGER NOT NULL DEFAULT 0;
+    UPDATE posts SET flag_level = {_FLAG_LEVEL} WHERE flags IS NOT NULL;
+    CREATE INDEX posts_review_rank ON posts(status, flag_level DESC, citation_count DESC, first_seen DESC);
+    DROP INDEX posts_queue;
+    """)
+    db.executescript(_FLAG_LEVEL_TRIGGER)
+
+
 _LOG_GUARDS = """
 CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications
 BEGIN SELECT RAISE(ABORT, 'verifications is append-only: add a new verdict instead'); END;
@@ -386,11 +400,18 @@ WHEN OLD.status IS NOT NEW.status OR OLD.platform IS NOT NEW.platform OR OLD.ava
 BEGIN {_TALLY_REMOVE} {_TALLY_ADD} END;
 """
 
+_FLAG_LEVEL = f"""COALESCE((SELECT max(CASE outcome WHEN 'fail' THEN 2 WHEN 'warn' THEN 1 ELSE 0 END) FROM checks
+  WHERE id IN ({LATEST_CHECKS.replace("?", "posts.id")})), 0)"""
+_FLAG_LEVEL_TRIGGER = f"""
+CREATE TRIGGER IF NOT EXISTS posts_flag_level AFTER UPDATE OF flags ON posts
+BEGIN UPDATE posts SET flag_level = {_FLAG_LEVEL} WHERE id = NEW.id; END;
+"""
+
 
 def ensure_triggers(db: sqlite_utils.Database) -> None:
     """Re-assert the append-only guards and the counters: `table.transform()`
     drops triggers silently."""
-    db.executescript(_LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS)
+    db.executescript(_LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS + _FLAG_LEVEL_TRIGGER)
 
 
 def open_db(path: str) -> sqlite_utils.Database:

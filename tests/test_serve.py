@@ -188,11 +188,12 @@ def test_the_post_page_shows_the_form_only_to_reviewers(site):
     client, _ = site
     path = f"/archive/posts/{POST.replace(':', '~3A')}"
     anonymous = client.get(path).text
-    assert 'action="/archive/tag_post"' not in anonymous and "Log in" in anonymous
+    assert 'action="/archive/tag_post' not in anonymous and "Log in" in anonymous
     reviewer = client.get(path, actor="alice").text
-    assert 'action="/archive/tag_post"' in reviewer
+    assert f'action="/archive/tag_post?next={path}"' in reviewer
     assert 'name="_actor_id"' not in reviewer and 'name="reviewer"' not in reviewer
-    for status in ("unverified", "in_progress", "verified", "false", "misleading", "inconclusive"):
+    assert '<option value="unverified" selected>' in reviewer  # the current status
+    for status in ("in_progress", "verified", "false", "misleading", "inconclusive"):
         assert f'<option value="{status}">' in reviewer
     assert "A fictional report" in reviewer  # cited by
     assert "status_id_time" in reviewer  # checks
