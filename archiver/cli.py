@@ -193,7 +193,8 @@ def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, sa
         click.echo(f"{post_id}  {check}  {outcome}: {text}")
     counts = ", ".join(f"{count} {outcome}" for outcome, count in summary.outcomes.items())
     merged = f"; {len(summary.merged)} id-less posts merged into their ids" if summary.merged else ""
-    click.echo(f"run {summary.run_id}: {summary.posts} posts checked: {counts}{merged}", err=True)
+    click.echo(f"run {summary.run_id}: {summary.posts} posts checked: {counts}{merged}{summary.skipped_again_note()}",
+               err=True)
 
 
 @cli.command()
@@ -256,7 +257,8 @@ def _summary_line(result) -> str:
                      f"{len(a.errors)} failed sources")
     if result.verify:
         v = result.verify
-        parts.append(f"{v.posts} posts checked (" + ", ".join(f"{n} {o}" for o, n in v.outcomes.items() if n) + ")")
+        parts.append(f"{v.posts} posts checked (" + ", ".join(f"{n} {o}" for o, n in v.outcomes.items() if n) + ")"
+                     + v.skipped_again_note())
     return "; ".join(parts)
 
 

@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 
 from .desk import plugin as desk_plugin
-from .facets import TallyFacet
+from .facets import FlagsFacet, TallyFacet
 from .reviewers import load_reviewers
 
 if not pm.is_registered(desk_plugin):
@@ -32,7 +32,7 @@ def get_metadata(datasette, key, database, table):
 
 @hookimpl
 def register_facet_classes():
-    return [TallyFacet]
+    return [TallyFacet, FlagsFacet]
 
 
 @hookimpl
