@@ -87,7 +87,7 @@ def extra_template_vars(view_name, table, database, request, datasette):
         return [dict(row) for row in (await (db or _archive_database(datasette)).execute(query, params or {})).rows]
 
     here = (request.path + (f"?{request.query_string}" if request.query_string else "")) if request else "/"
-    variables = {"sql": sql, "login_url": "/-/login?" + urlencode({"next": here}), "here": here,
+    variables = {"sql": sql, "login_url": "/-/login?next=" + quote(here, safe="/~"), "here": here,
                  "archive_db": getattr(db or _archive_database(datasette), "name", None)}
     if view_name != "row" or table not in PAGES or request is None or db is None:
         return variables
