@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.desk.cards import liveness
+from archiver.desk.checks import comparison
+from archiver.desk.links import linked_text, same_origin_path
 from archiver.jobs import load_config, run_job
 from archiver.reviewers import add_reviewer
 from archiver.schema import open_db
@@ -110,7 +113,8 @@ def test_the_queue_ranks_failing_then_warning_then_most_cited_and_pages_through_
     first_page = client.get("/archive/-/queue").text
     assert card_ids(first_page)[:2] == [MISDATED, REWORDED]
     assert "Flagged by" in first_page and ">status_id_time</span>" in first_page
-    db.conn.executemany("INSERT INTO posts (id, platform, post_id, first_seen, last_seen) VALUES (?, 'twitter', ?, ?, ?)",
+    db.conn.executemany("INSERT INTO posts (id, platform, post_id, first_seen, last_seen)"
+                        " VALUES (?, 'twitter', ?, ?, ?)",
                         [(f"twitter:{n}", str(n), f"2020-01-01T00:{n % 60:02}:00Z", "2020-01-01")
                          for n in range(10_000, 10_120)])
     db.conn.commit()
@@ -136,7 +140,8 @@ def test_the_post_page_leads_with_the_card(site):
     assert "Eastmere harbour under water this morning" in card and "Flagged by" in card
     assert "Not checked online yet" in card and "Cited by 1 article<" in card
     assert 'href="https://pic.twitter.com/Fict10nHrb" rel="noopener noreferrer nofollow"' in card
-    assert page.index("desk-card") < page.index('id="checks"') < page.index('id="verdict"') < page.index('id="evidence"')
+    sections = [page.index(marker) for marker in ("desk-card", 'id="checks"', 'id="verdict"', 'id="evidence"')]
+    assert sections == sorted(sections)
     checks = page[page.index('id="checks"'):page.index('id="verdict"')]
     assert "Time encoded in the id" in checks and "2023-10-10T08:00:00Z" in checks and "-1683" in checks
     assert ">None<" not in page and "None</" not in page
@@ -187,8 +192,8 @@ def test_the_verdict_form_preselects_the_status_and_returns_to_the_post(site):
                       [REWORDED]).fetchone() == ("verified", "alice")
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-                                    "/archive/posts\r\nSet-Cookie: x=1"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                    "javascript:alert(1)", "/archive/posts\r\nSet-Cookie: x=1"])
 def test_a_return_url_off_this_server_is_ignored(site, target):
     client, _ = site
     response = client.post("/archive/tag_post?next=" + target.replace("\r\n", "%0D%0A"),
@@ -272,6 +277,7 @@ def test_ids_in_canned_queries_are_links_and_no_sql_is_printed(site):
     assert "FROM posts" not in queue and "<textarea" not in queue
     citing = client.get("/archive/citing_articles?post_id=" + REWORDED).text
     assert '<a href="/archive/articles/2">2</a>' in citing
+    assert '<a href="/archive/runs/1">1</a>' in client.get("/archive/recent_runs").text
 
 
 def test_the_home_page_starts_with_the_review_queue(site):
@@ -304,3 +310,41 @@ def test_hostile_rows_render_as_text_on_every_desk_page(site, path):
         assert "<svg/onload" not in body and not re.search(r"<[^>]+\son(error|load)\s*=", body)
         assert 'href="javascript:' not in body.lower() and "href='javascript:" not in body.lower()
         assert "&lt;script&gt;" in body or "&lt;img" in body, "the payload is still shown, as text"
+
+
+def test_liveness_reads_as_a_sentence():
+    assert liveness("unavailable", "2021-07-09T10:00:00Z", "2021-08-20T08:00:00Z") == (
+        "live on 2021-07-09, gone since 2021-08-20")
+    assert liveness("unavailable", None, "2021-08-20T08:00:00Z") == "gone since 2021-08-20"
+    assert liveness("live", "2021-07-09T10:00:00Z", None) == "live on 2021-07-09"
+    assert liveness(None, None, None) == "not checked online yet"
+
+
+def test_only_http_urls_and_media_links_in_post_text_become_links():
+    text = 'see https://example.org/a?b=1&c="x", javascript:alert(1) <b>pic.twitter.com/AbC123</b> t.co/Zz9.'
+    assert str(linked_text(text)) == (
+        'see <a href="https://example.org/a?b=1&amp;c=" rel="noopener noreferrer nofollow">https://example.org/a?b=1'
+        '&amp;c=</a>&#34;x&#34;, javascript:alert(1) &lt;b&gt;<a href="https://pic.twitter.com/AbC123" rel="noopener '
+        'noreferrer nofollow">pic.twitter.com/AbC123</a>&lt;/b&gt; <a href="https://t.co/Zz9" rel="noopener noreferrer '
+        'nofollow">t.co/Zz9</a>.')
+
+
+def test_return_paths_stay_on_this_server():
+    assert same_origin_path("/archive/posts/twitter~3A1?x=1#history") == "/archive/posts/twitter~3A1?x=1#history"
+    for target in ("https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "archive",
+                   "/a\r\nLocation: //evil", "", None, "/a b"):
+        assert same_origin_path(target) is None, target
+
+
+def test_check_results_are_compared_for_people():
+    drift = {"check_name": "text_drift", "detail": '{"diff": [{"op": "replace", "article": "2019", "live": "2023"}],'
+                                                   ' "article": "flood in 2019", "live": "flood in 2023"}'}
+    assert comparison(drift) == {"kind": "drift", "article": "flood in 2019", "live": "flood in 2023",
+                                 "changes": [("replace", "2019", "2023")]}
+    media = {"check_name": "media_resolution", "detail": '{"links": [{"link": "t.co/x", "chain": ["https://t.co/x",'
+             ' "https://x.com/FxOther/status/2/photo/1"], "status_url": "https://twitter.com/FxOther/status/2",'
+             ' "handle": "FxOther", "http_status": 200}]}'}
+    assert comparison(media) == {"kind": "chains", "links": [{
+        "link": "t.co/x", "chain": ["https://t.co/x", "https://x.com/FxOther/status/2/photo/1"],
+        "status_url": "https://twitter.com/FxOther/status/2", "handle": "FxOther", "http_status": 200}]}
+    assert comparison({"check_name": "liveness", "detail": "not json"}) is None

@@ -91,7 +91,8 @@ async def capture_page(db, key: str) -> dict | None:
         return None
     # through the article's citations (indexed by article), not a scan for capture_id
     cited = await _rows(db, "SELECT posts.id, posts.handle, posts.platform FROM citations JOIN posts"
-                            " ON posts.id = citations.post_id WHERE citations.article_id = ? AND citations.capture_id = ?"
+                            " ON posts.id = citations.post_id"
+                            " WHERE citations.article_id = ? AND citations.capture_id = ?"
                             f" ORDER BY citations.position LIMIT {LIST_LIMIT}", [capture["article_id"], key])
     return {"page": "capture", "key": key, "capture": capture, "cited": cited,
             "viewable": (capture["content_type"] or "").split(";")[0].strip() in VIEWABLE}

@@ -26,7 +26,8 @@ _BADGES = {"status": POST_STATUSES, "credibility": CREDIBILITY, "outcome": CHECK
 _URL_COLUMNS = {"url", "archived_url", "evidence_url", "resolved_url", "fetch_url", "status_url", "article_url"}
 _TEXT_COLUMNS = {"text", "shown_text"}
 # Columns of canned queries (and tables) holding the key of a row that has its own page.
-_KEY_COLUMNS = {"post_id": "posts", "article_id": "articles", "capture_id": "captures", "account_id": "accounts"}
+_KEY_COLUMNS = {"post_id": "posts", "article_id": "articles", "capture_id": "captures", "account_id": "accounts",
+                "run_id": "runs"}
 _POST_KEY = re.compile(r"^(?:%s):\S+$" % "|".join(paste.PLATFORM_NAMES))
 
 
@@ -159,12 +160,14 @@ async def review_queue(request, datasette):
     page = queue.page_number(request.args.get("page"))
     rows = (await db.execute(queue.queue_sql(), {"status": status, "offset": (page - 1) * queue.PAGE_SIZE})).rows
     total = (await db.execute(queue.TOTAL_SQL, {"status": status})).rows[0][0]
-    path = request.path
+    def page_url(number: int) -> str:
+        return f"{request.path}?{urlencode({'status': status, 'page': number})}"
+
     return Response.html(await datasette.render_template("desk_queue.html", {
         "database": db.name, "status": status, "statuses": POST_STATUSES, "page": page, "total": total,
         "first": (page - 1) * queue.PAGE_SIZE + 1, "cards": [post_card(dict(row)) for row in rows[:queue.PAGE_SIZE]],
-        "next_url": f"{path}?{urlencode({'status': status, 'page': page + 1})}" if len(rows) > queue.PAGE_SIZE else None,
-        "previous_url": f"{path}?{urlencode({'status': status, 'page': page - 1})}" if page > 1 else None,
+        "next_url": page_url(page + 1) if len(rows) > queue.PAGE_SIZE else None,
+        "previous_url": page_url(page - 1) if page > 1 else None,
     }, request=request, view_name="desk_queue"))
 
 
