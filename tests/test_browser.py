@@ -144,11 +144,23 @@ def test_a_reviewer_walks_from_the_queue_to_the_evidence_and_records_a_verdict(s
     fits(page, width)
     shot(page, "5-recorded")
 
+    for pasted, landing in (("https://x.com/FxHarbourWatch/status/1711652786795446272/photo/1?s=20", post_url),
+                            ("1711652786795446272", post_url),
+                            ("@FxHarbourWatch", f"{base}/archive/accounts/twitter~3Afxharbourwatch")):
+        page.fill(".desk-search input[name=q]", pasted)
+        page.press(".desk-search input[name=q]", "Enter")
+        page.wait_for_load_state()
+        assert page.url == landing, pasted
+    expect(page.locator("#posts .desk-card")).to_have_count(1)
+    expect(page.locator("#post-verdicts")).to_contain_text("Footage is from an older flood")
+    fits(page, width)
+    shot(page, "6-account")
+
     page.goto(f"{base}/archive/posts")  # the status facet counts the new verdict and filters by it
     facet = page.locator("#facet-status")
     expect(facet).to_contain_text("false 1")
     facet.get_by_role("link", name="false", exact=True).click()
     expect(page.locator("h3").first).to_contain_text(re.compile(r'1 row\s+where status = "false"'))
     fits(page, width)
-    shot(page, "6-posts-by-status")
+    shot(page, "7-posts-by-status")
     assert db.execute("SELECT status, status_by FROM posts WHERE id = ?", [MISDATED]).fetchone() == ("false", "alice")
