@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from datasette.utils import tilde_encode
+
 from archiver.store import add_verdict
 
 RUN = "window.__pwned=1"
@@ -15,6 +17,7 @@ HOSTILE = " ".join(PAYLOADS)
 JS_URL = f"javascript:{RUN}//https://x.com/a/status/1"
 POST = "twitter:1412743195653046999"
 ACCOUNT = "twitter:fxhostile"
+HANDLED = f"telegram:{PAYLOADS[4]}/1"  # a post whose handle and id are an attack too
 
 
 def add_hostile_rows(db) -> None:
@@ -29,6 +32,9 @@ def add_hostile_rows(db) -> None:
                " last_seen, archived_url, flags) VALUES (?, 'twitter', '1412743195653046999', ?, 'FxHostile', ?, ?,"
                " ?, ?, ?, ?, ?)", [POST, JS_URL, HOSTILE, HOSTILE + " https://example.org/ok", HOSTILE, stamp, stamp,
                                    JS_URL, json.dumps([HOSTILE, "cross_citation"])])
+    db.execute("INSERT INTO posts (id, platform, post_id, url, handle, author_name, text, first_seen, last_seen)"
+               " VALUES (?, 'telegram', ?, ?, ?, ?, ?, ?, ?)",
+               [HANDLED, HANDLED.split(":", 1)[1], JS_URL, PAYLOADS[4], PAYLOADS[1], PAYLOADS[0], stamp, stamp])
     db.execute("INSERT INTO accounts (id, platform, handle, display_names, first_seen, last_seen) VALUES"
                " (?, 'twitter', 'FxHostile', ?, ?, ?)", [ACCOUNT, json.dumps([HOSTILE]), stamp, stamp])
     db.execute("INSERT INTO citations (article_id, post_id, position, context, shown_text, capture_id, first_seen,"
@@ -56,4 +62,6 @@ PAGES = ("/archive/-/queue?status=misleading", "/archive/posts/twitter~3A1412743
          "/archive/accounts/twitter~3Afxhostile", "/archive/articles/900", "/archive/captures/900", "/archive/posts",
          "/archive/failing_checks", "/archive/account_posts?handle=FxHostile",
          "/archive/reviewer_verdicts?reviewer=alice", "/archive/citing_articles?post_id=twitter%3A1412743195653046999",
-         "/archive/checks", "/archive/captures", "/archive/articles")
+         "/archive/checks", "/archive/captures", "/archive/articles",
+         "/archive/posts/" + tilde_encode(HANDLED),
+         "/archive/-/queue")
