@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import io
 import re
+from html import unescape
 from pathlib import Path
 
 import lxml.html
@@ -70,7 +71,7 @@ def site(demo, monkeypatch):
 
 
 def card_ids(html: str) -> list[str]:
-    return re.findall(r'class="desk-card[^"]*" data-post-id="([^"]+)"', html)
+    return [unescape(key) for key in re.findall(r'class="desk-card[^"]*" data-post-id="([^"]+)"', html)]
 
 
 @pytest.mark.parametrize("pasted", [
