@@ -323,13 +323,16 @@ def m020_review_rank(db: sqlite_utils.Database) -> None:
     """The review queue puts failing posts first, then warning ones, then the
     most-cited: `flag_level` (2 fail, 1 warn, 0 neither) follows the latest
     checks by trigger, and one index serves the queue's order at any depth.
-    The flags facet counts the few flagged posts from a partial index."""
+    The flags facet counts the few flagged posts from a partial index; a
+    capture's page counts the citations and checks that point at it by index."""
     db.executescript(f"""
     ALTER TABLE posts ADD COLUMN flag_level INTEGER NOT NULL DEFAULT 0;
     UPDATE posts SET flag_level = {_FLAG_LEVEL} WHERE flags IS NOT NULL;
     CREATE INDEX posts_review_rank ON posts(status, flag_level DESC, citation_count DESC, first_seen DESC);
     DROP INDEX posts_queue;
     CREATE INDEX posts_flagged ON posts(status, platform, availability) WHERE flags IS NOT NULL;
+    CREATE INDEX citations_capture ON citations(capture_id);
+    CREATE INDEX checks_capture ON checks(capture_id) WHERE capture_id IS NOT NULL;
     """)
     db.executescript(_FLAG_LEVEL_TRIGGER)
 
