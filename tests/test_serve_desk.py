@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import io
 import re
+import shutil
 from html import unescape
 from pathlib import Path
 
@@ -352,3 +353,33 @@ def test_check_results_are_compared_for_people():
         "link": "t.co/x", "chain": ["https://t.co/x", "https://x.com/FxOther/status/2/photo/1"],
         "status_url": "https://twitter.com/FxOther/status/2", "handle": "FxOther", "http_status": 200}]}
     assert comparison({"check_name": "liveness", "detail": "not json"}) is None
+
+
+def test_other_stages_add_sections_to_the_post_page_without_editing_it(demo, tmp_path):
+    """_post_evidence_extra.html and _post_extra_sections.html are included when
+    present, and read the archive through sql() (read-only)."""
+    from datasette.app import Datasette
+
+    from archiver.serve import CONFIG, load_metadata, load_settings
+
+    templates = tmp_path / "templates"
+    shutil.copytree(CONFIG / "templates", templates)
+    (templates / "_post_evidence_extra.html").write_text(
+        '<p id="snapshots">{% for row in sql("SELECT count(*) AS n FROM captures WHERE article_id IN'
+        ' (SELECT article_id FROM citations WHERE post_id = :id)", {"id": desk.key}) %}{{ row.n }} captures'
+        '{% endfor %}</p>', encoding="utf-8")
+    (templates / "_post_extra_sections.html").write_text(
+        '<section id="custody">{% for row in sql("SELECT count(*) AS n FROM verifications") %}{{ row.n }}'
+        '{% endfor %} verdicts</section>', encoding="utf-8")
+    ds = Datasette([str(demo / "archive.db")], metadata=load_metadata(demo / "archive.db"),
+                   settings=load_settings(), template_dir=str(templates))
+    page = asyncio.run(ds.client.get(PATH)).text
+    evidence = page[page.index('id="evidence"'):page.index('id="custody"')]
+    assert '<p id="snapshots">2 captures</p>' in evidence
+    assert re.search(r'<section id="custody">\d+ verdicts</section>', page)
+    runs = open_db(str(demo / "archive.db"))["runs"].count
+    (templates / "_post_extra_sections.html").write_text('{{ sql("DELETE FROM runs") }}', encoding="utf-8")
+    ds = Datasette([str(demo / "archive.db")], metadata=load_metadata(demo / "archive.db"),
+                   settings=load_settings(), template_dir=str(templates))
+    assert asyncio.run(ds.client.get(PATH)).status_code == 500
+    assert open_db(str(demo / "archive.db"))["runs"].count == runs  # sql() reads; it cannot write
