@@ -263,7 +263,7 @@ def checks_summary(verified) -> str:
     checks = sum(verified.outcomes.values())
     line = f"{verified.posts} posts, {checks} checks"
     outcomes = ", ".join(f"{count} {outcome}" for outcome, count in verified.outcomes.items() if count)
-    return f"{line}: {outcomes}" if outcomes else line
+    return (f"{line}: {outcomes}" if outcomes else line) + verified.skipped_again_note()
 
 
 def _summary_line(result) -> str:

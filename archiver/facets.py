@@ -70,6 +70,8 @@ class TallyFacet(Facet):
         results = []
         for index, (config, column) in enumerate(zip(configs, columns)):
             counts = value_counts(cube, index)
+            if not counts:  # a facet with nothing to choose (no post checked online yet) is noise
+                continue
             results.append({
                 # Shown and linked as the column facet it is (Datasette labels other types).
                 "name": column, "type": "column", "hideable": config["source"] != "metadata",
@@ -98,6 +100,57 @@ class TallyFacet(Facet):
             params = filters
         else:
             sql = f"SELECT {grouped}, count(*) FROM ({self.sql}) GROUP BY {grouped}"
+            params = self.params
+        results = await self.ds.execute(self.database, sql, params, truncate=False,
+                                        custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        return [tuple(row) for row in results.rows]
+
+
+class FlagsFacet(Facet):
+    """The posts' flags by check name (`facets: [{flags: flags}]`), not by JSON list.
+
+    Flagged posts are few, and the partial index `posts_flagged` (schema m020)
+    holds only them: unfiltered, or filtered by equality on tallied columns,
+    the counts read that index; otherwise the page's own rows."""
+
+    type = "flags"
+
+    async def facet_results(self):
+        results = []
+        for config in self.get_configs():
+            column = config["config"].get("column") or config["config"]["simple"]
+            try:
+                rows = await self.counts(column)
+            except QueryInterrupted:
+                return results, [column]
+            query = self.get_querystring_pairs()
+            argument = f"{column}__arraycontains"
+            values = []
+            for value, count in rows[:self.get_facet_size()]:
+                selected = (argument, str(value)) in query
+                toggle = (path_with_removed_args(self.request, {argument: str(value)}) if selected
+                          else path_with_added_args(self.request, {argument: value}))
+                values.append({"value": value, "label": value, "count": count, "selected": selected,
+                               "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))})
+            if values:
+                results.append({"name": column, "type": "column", "hideable": config["source"] != "metadata",
+                                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request,
+                                                                                       {"_facet_flags": column})),
+                                "results": values, "truncated": len(rows) > self.get_facet_size()})
+        return results, []
+
+    async def counts(self, column: str) -> list[tuple]:
+        summarised = SUMMARIES.get(self.table, (None, (), None))[1]
+        filters = equality_filters(self.get_querystring_pairs(), summarised)
+        quoted = escape_sqlite(column)
+        if self.table == "posts" and column == "flags" and filters is not None:
+            where = "".join(f" AND {escape_sqlite(name)} = :{name}" for name in filters)
+            sql = (f"SELECT j.value, count(*) AS n FROM posts INDEXED BY posts_flagged, json_each(posts.flags) j"
+                   f" WHERE posts.flags IS NOT NULL{where} GROUP BY j.value ORDER BY n DESC, j.value")
+            params = filters
+        else:
+            sql = (f"SELECT j.value, count(*) AS n FROM ({self.sql}) page, json_each(page.{quoted}) j"
+                   f" WHERE json_valid(page.{quoted}) GROUP BY j.value ORDER BY n DESC, j.value")
             params = self.params
         results = await self.ds.execute(self.database, sql, params, truncate=False,
                                         custom_time_limit=self.ds.setting("facet_time_limit_ms"))

@@ -9,7 +9,7 @@ _SPACE = re.compile(r"\s+")
 # A post's attached photos and videos as tweets print them: pic.twitter.com/CODE, pic.x.com/CODE.
 MEDIA_LINK = re.compile(r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com)/[A-Za-z0-9]+")
 # Short links, media or not, differ between copies of one post.
-_SHORT_LINK = re.compile(r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com|t\.co)/[A-Za-z0-9]+")
+SHORT_LINK = re.compile(r"(?<![\w.-])(?:https?://)?(?:pic\.twitter\.com|pic\.x\.com|t\.co)/[A-Za-z0-9]+")
 # Any other link written in a post's text: t.co short links, bare or full URLs.
 _TEXT_LINK = re.compile(
     r"(?<![\w@.-])(?:https?://\S+|t\.co/[A-Za-z0-9]+|(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*)", re.I)
@@ -52,7 +52,7 @@ def text_links(text: str | None) -> list[str]:
 
 def without_media_links(text: str) -> str:
     """The text with its short links taken out (they differ between copies of one post)."""
-    return _SHORT_LINK.sub(" ", text)
+    return SHORT_LINK.sub(" ", text)
 
 
 def post_text(raw: str | None) -> str | None:

@@ -393,6 +393,25 @@ BEGIN SELECT RAISE(ABORT, 'this account has reviewer verdicts: it cannot be dele
 
 
 @migrations()
+def m020_review_rank(db: sqlite_utils.Database) -> None:
+    """The review queue puts failing posts first, then warning ones, then the
+    most-cited: `flag_level` (2 fail, 1 warn, 0 neither) follows the latest
+    checks by trigger, and one index serves the queue's order at any depth.
+    The flags facet counts the few flagged posts from a partial index; a
+    capture's page counts the citations and checks that point at it by index."""
+    db.executescript(f"""
+    ALTER TABLE posts ADD COLUMN flag_level INTEGER NOT NULL DEFAULT 0;
+    UPDATE posts SET flag_level = {_FLAG_LEVEL} WHERE flags IS NOT NULL;
+    CREATE INDEX posts_review_rank ON posts(status, flag_level DESC, citation_count DESC, first_seen DESC);
+    DROP INDEX posts_queue;
+    CREATE INDEX posts_flagged ON posts(status, platform, availability) WHERE flags IS NOT NULL;
+    CREATE INDEX citations_capture ON citations(capture_id);
+    CREATE INDEX checks_capture ON checks(capture_id) WHERE capture_id IS NOT NULL;
+    """)
+    db.executescript(_FLAG_LEVEL_TRIGGER)
+
+
+@migrations()
 def m070_backfill_slices(db: sqlite_utils.Database) -> None:
     """Slices of web archives a backfill has ingested: a killed backfill
     restarts at the first slice not recorded here, without duplicates (a
@@ -480,12 +499,20 @@ WHEN OLD.status IS NOT NEW.status OR OLD.platform IS NOT NEW.platform OR OLD.ava
 BEGIN {_TALLY_REMOVE} {_TALLY_ADD} END;
 """
 
+_FLAG_LEVEL = f"""COALESCE((SELECT max(CASE outcome WHEN 'fail' THEN 2 WHEN 'warn' THEN 1 ELSE 0 END) FROM checks
+  WHERE id IN ({LATEST_CHECKS.replace("?", "posts.id")})), 0)"""
+_FLAG_LEVEL_TRIGGER = f"""
+CREATE TRIGGER IF NOT EXISTS posts_flag_level AFTER UPDATE OF flags ON posts
+BEGIN UPDATE posts SET flag_level = {_FLAG_LEVEL} WHERE id = NEW.id; END;
+"""
+
 
 def ensure_triggers(db: sqlite_utils.Database) -> None:
     """Re-assert the append-only guards and the counters: `table.transform()`
     drops triggers silently. Writes (and so waits for the write lock) only
     when one is missing."""
-    script = _LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS + _REPLACE_AND_DELETE_GUARDS
+    script = (_LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS + _REPLACE_AND_DELETE_GUARDS
+              + _FLAG_LEVEL_TRIGGER)
     wanted = set(re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", script))
     present = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     if wanted - present:

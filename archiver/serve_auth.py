@@ -202,6 +202,17 @@ def _valid_cookies_only(datasette, scope) -> dict:
     return dict(scope, headers=headers)
 
 
+def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response's headers with ours added. A page that sets its own policy
+    (the sandboxed view of a captured page, stricter, framable by our own pages
+    only) keeps it, and then gets no X-Frame-Options, which would forbid that."""
+    own = {name.lower() for name, _ in headers}
+    if b"content-security-policy" in own:
+        return headers + [(name, value) for name, value in SECURITY_HEADERS
+                          if name not in own and name not in (b"content-security-policy", b"x-frame-options")]
+    return headers + [(name, value) for name, value in SECURITY_HEADERS if name not in own]
+
+
 @hookimpl(specname="asgi_wrapper")
 def checked_requests(datasette):
     def wrap(app):
@@ -211,9 +222,7 @@ def checked_requests(datasette):
 
             async def send_with_security_headers(message):
                 if message["type"] == "http.response.start":
-                    names = {name for name, _ in SECURITY_HEADERS}
-                    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-                    message = dict(message, headers=headers + SECURITY_HEADERS)
+                    message = dict(message, headers=with_security_headers(message.get("headers", [])))
                 await send(message)
 
             await app(_valid_cookies_only(datasette, scope), receive, send_with_security_headers)

@@ -387,9 +387,14 @@ class VerifySummary:
     outcomes: dict = field(default_factory=lambda: dict.fromkeys(CHECK_OUTCOMES, 0))
     merged: list[tuple[str, str]] = field(default_factory=list)
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)  # post, check, outcome, summary
+    skipped_again: int = 0  # skipped for the reason of the check's last row: counted, not recorded again
+
+    def skipped_again_note(self) -> str:
+        return f"; {self.skipped_again} skipped as last time, not recorded again" if self.skipped_again else ""
 
     def as_dict(self) -> dict:
         return {"run_id": self.run_id, "posts": self.posts, "outcomes": self.outcomes,
+                "skipped_again": self.skipped_again,
                 "merged": [{"from": a, "into": b} for a, b in self.merged],
                 "findings": [{"post": p, "check": c, "outcome": o, "summary": s} for p, c, o, s in self.findings]}
 
@@ -482,7 +487,7 @@ class Verifier:
             "SELECT citations.*, articles.url AS article_url FROM citations JOIN articles"
             " ON articles.id = citations.article_id WHERE post_id = ? AND removed_at IS NULL ORDER BY citations.id",
             [post["id"]])]
-        offline = []
+        skipped_before, offline = self.summary.skipped_again, []
         if "status_id_time" in self.checks:
             offline.append(status_id_time(post))
         if "handle_consistency" in self.checks:
@@ -492,6 +497,8 @@ class Verifier:
         for result in [r for r in offline if r is not None] + network:
             self._write(post["id"], result, stamp)
         refresh_summary(self.db, post["id"])
+        if self.summary.skipped_again > skipped_before:  # checked now, though nothing new was recorded
+            self.db.conn.execute("UPDATE posts SET checked_at = ? WHERE id = ?", [stamp, post["id"]])
         self.summary.posts += 1
         self.progress(self.summary.posts, self.total)
         if self.summary.posts % COMMIT_EVERY == 0:
@@ -508,6 +515,10 @@ class Verifier:
         return self._post(target)
 
     def _write(self, post_id: str, result: Result, stamp: str) -> None:
+        if result.outcome == "skipped" and self._skipped_as_last_time(post_id, result):
+            self.summary.outcomes["skipped"] += 1
+            self.summary.skipped_again += 1
+            return
         captures = [keep_response(self.db, self.warc, response, kind=kind, fetched_at=self.now(), post_id=post_id)
                     for kind, response in result.responses]
         capture_id = captures[0] if captures else None
@@ -525,6 +536,12 @@ class Verifier:
         self.summary.outcomes[result.outcome] += 1
         if result.outcome in ("warn", "fail", "error"):
             self.summary.findings.append((post_id, result.check, result.outcome, result.summary))
+
+    def _skipped_as_last_time(self, post_id: str, result: Result) -> bool:
+        """A skip whose reason is the check's latest row's: another row would say nothing new."""
+        last = self.db.conn.execute("SELECT outcome, summary FROM checks WHERE post_id = ? AND check_name = ?"
+                                    " ORDER BY id DESC LIMIT 1", [post_id, result.check]).fetchone()
+        return last == ("skipped", result.summary)
 
 
 def refresh_summary(db: sqlite_utils.Database, post_id: str) -> None:

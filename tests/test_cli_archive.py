@@ -24,13 +24,13 @@ def test_archive_the_samples_then_tag_by_url_and_read_the_stats(tmp_path):
     code, out, err = invoke("archive", "--db", db, "--json", str(SAMPLES))
     summary = json.loads(out)
     assert code == 0, err
-    assert (summary["articles_new"], summary["posts_new"], summary["errors"]) == (3, 7, [])
+    assert (summary["articles_new"], summary["posts_new"], summary["errors"]) == (4, 8, [])
     code, _, err = invoke("tag", "https://x.com/EastmereVolsFx/status/1711350796907446279", "false",
                           "--reviewer", "alice", "--note", "photo is from 2019", "--db", db)
     assert code == 0, err
     code, out, _ = invoke("stats", "--db", db, "--json")
     figures = json.loads(out)
-    assert figures["tables"]["posts"] == 7 and figures["posts_by_status"]["false"] == 1
+    assert figures["tables"]["posts"] == 8 and figures["posts_by_status"]["false"] == 1
 
 
 def test_archiver_db_environment_variable_names_the_archive(tmp_path):

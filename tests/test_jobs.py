@@ -105,8 +105,8 @@ def test_the_shipped_example_is_valid_and_runs_offline_on_the_samples(tmp_path):
                               "--db", str(tmp_path / "archive.db"), "--json")
     assert code == 0, err
     [report] = __import__("json").loads(out)
-    assert report["job"] == "samples" and report["archive"]["articles_new"] == 3
-    assert report["verify"]["posts"] == 7 and report["verify"]["outcomes"]["error"] == 0
+    assert report["job"] == "samples" and report["archive"]["articles_new"] == 4
+    assert report["verify"]["posts"] == 8 and report["verify"]["outcomes"]["error"] == 0
 
 
 def spawn(*args) -> subprocess.Popen:

@@ -17,8 +17,8 @@ from archiver.facets import equality_filters
 from archiver.reviewers import add_reviewer, load_reviewers
 from archiver.schema import open_db
 from archiver.serve import make_datasette
-from archiver.serve_auth import login_cookie
 from archiver.verify import verify
+from serve_client import Client
 
 POST = "twitter:1412743195653046279"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -47,31 +47,6 @@ def site(tmp_path, monkeypatch):
     return Client(make_datasette(tmp_path / "archive.db")), db
 
 
-class Client:
-    """Datasette's test client with the login and CSRF dance in one place."""
-
-    def __init__(self, datasette):
-        self.ds = datasette
-
-    def get(self, path, actor=None):
-        return asyncio.run(self.ds.client.get(path, cookies=self._cookies(actor)))
-
-    def _cookies(self, actor):
-        return {"ds_actor": login_cookie(self.ds, actor)} if actor else {}
-
-    def csrf(self, path, actor=None) -> str:
-        """A CSRF token: from the form's own page, or (when that page is refused) the login page."""
-        return (self.get(path, actor).cookies.get("ds_csrftoken")
-                or self.get("/-/login", actor).cookies["ds_csrftoken"])
-
-    def post(self, path, data, actor=None, token=True):
-        cookies = self._cookies(actor)
-        if token:
-            cookies["ds_csrftoken"] = token = self.csrf(path, actor)
-            data = dict(data, csrftoken=token)
-        return asyncio.run(self.ds.client.post(path, data=data, cookies=cookies))
-
-
 def test_anonymous_readers_see_tables_queries_and_facets(site):
     client, _ = site
     home = client.get("/archive")
@@ -93,7 +68,8 @@ def facet_counts(client, path: str, configured: bool) -> dict:
     page = client.get(path).json()
     assert {f["type"] for f in page["facet_results"].values()} == {"column"}
     return {f["name"]: [(v["value"], v["count"], v["selected"], v["toggle_url"]) for v in f["results"]]
-            for f in page["facet_results"].values() if f["hideable"] != configured}
+            for f in page["facet_results"].values()
+            if f["hideable"] != configured and f["results"] and f["name"] != "flags"}
 
 
 @pytest.mark.parametrize("query", ["", "?status=false", "?status=unverified&platform=twitter", "?platform=youtube",
@@ -113,7 +89,8 @@ def test_the_posts_page_facets_count_what_stock_facets_count(site, query):
         if step.endswith("m009"):
             db.execute("DROP TABLE post_tallies")
         tallied, stock = facet_counts(client, path, True), facet_counts(client, path, False)
-        assert set(tallied) == {"status", "platform", "availability"} and tallied == stock, step
+        assert tallied == stock, step  # a facet with no values is left out, which stock facets do not do
+        assert set(facet_counts(client, "/archive/posts.json", True)) == {"status", "platform", "availability"}
         assert sum(n for _, n, _, _ in facet_counts(client, "/archive/posts.json", True)["status"]) == 3
 
 
@@ -189,11 +166,12 @@ def test_the_post_page_shows_the_form_only_to_reviewers(site):
     client, _ = site
     path = f"/archive/posts/{POST.replace(':', '~3A')}"
     anonymous = client.get(path).text
-    assert 'action="/archive/tag_post"' not in anonymous and "Log in" in anonymous
+    assert 'action="/archive/tag_post' not in anonymous and "Log in" in anonymous
     reviewer = client.get(path, actor="alice").text
-    assert 'action="/archive/tag_post"' in reviewer
+    assert f'action="/archive/tag_post?next={path}"' in reviewer
     assert 'name="_actor_id"' not in reviewer and 'name="reviewer"' not in reviewer
-    for status in ("unverified", "in_progress", "verified", "false", "misleading", "inconclusive"):
+    assert '<option value="unverified" selected>' in reviewer  # the current status
+    for status in ("in_progress", "verified", "false", "misleading", "inconclusive"):
         assert f'<option value="{status}">' in reviewer
     assert "A fictional report" in reviewer  # cited by
     assert "status_id_time" in reviewer  # checks

@@ -81,9 +81,9 @@ def test_archiver_run_in_a_terminal_shows_progress_and_a_summary_that_counts_pos
     assert status == 0, text
     assert "Traceback" not in text
     assert "samples: articles" in text  # the progress bar, drawn on the terminal
-    assert re.search(r"job samples; run \d+ ok: 3 articles read \(3 new, 0 changed, 0 unchanged\), 7 new posts, "
-                     r"0 failed sources; 7 posts, 36 checks: 6 pass, 30 skipped", text), text
-    assert archived_counts(tmp_path / "archive.db")["posts"] == 7
+    assert re.search(r"job samples; run \d+ ok: 4 articles read \(4 new, 0 changed, 0 unchanged\), 8 new posts, "
+                     r"0 failed sources; 8 posts, 43 checks: 7 pass, 1 warn, 1 fail, 34 skipped", text), text
+    assert archived_counts(tmp_path / "archive.db")["posts"] == 8
 
 
 def test_archiver_archive_and_verify_in_a_terminal_show_progress_bars(tmp_path):
@@ -92,14 +92,14 @@ def test_archiver_archive_and_verify_in_a_terminal_show_progress_bars(tmp_path):
     text = screen_text(output)
     assert status == 0, text
     assert "archive: articles" in text
-    assert "3 articles read (3 new" in text
+    assert "4 articles read (4 new" in text
     status, output = in_terminal([str(ARCHIVER), "verify", "--offline", "--db", str(db)])
     text = screen_text(output)
     assert status == 0, text
     assert "verify: posts" in text
-    assert "7 posts, 36 checks: 6 pass, 30 skipped" in text
+    assert "8 posts, 43 checks: 7 pass, 1 warn, 1 fail, 34 skipped" in text
     counts = archived_counts(db)
-    assert (counts["articles"], counts["posts"]) == (3, 7)
+    assert (counts["articles"], counts["posts"]) == (4, 8)
 
 
 def test_a_failing_source_is_named_in_the_terminal_without_breaking_the_bar(tmp_path):
@@ -109,7 +109,7 @@ def test_a_failing_source_is_named_in_the_terminal_without_breaking_the_bar(tmp_
     text = screen_text(output)
     assert status == 1, text
     assert "missing.html" in text and "Traceback" not in text
-    assert archived_counts(db)["articles"] == 3
+    assert archived_counts(db)["articles"] == 4
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -120,6 +120,6 @@ def test_make_demo_in_a_terminal_archives_the_samples(tmp_path):
     status, output = in_terminal(["make", "demo", f"DB={db}"])
     text = screen_text(output)
     assert status == 0, text
-    assert "7 posts, 36 checks: 6 pass, 30 skipped" in text
+    assert "8 posts, 43 checks: 7 pass, 1 warn, 1 fail, 34 skipped" in text
     assert "archiver serve" in text
-    assert archived_counts(db)["posts"] == 7
+    assert archived_counts(db)["posts"] == 8
