@@ -15,10 +15,18 @@ def locks_dir(db_path: str | os.PathLike) -> Path:
 
 
 @contextmanager
-def exclusive(path: Path):
-    """Hold an flock on `path` (created if missing), waiting for any other holder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+def exclusive(path: Path, optional: bool = False):
+    """Hold an flock on `path` (created if missing), waiting for any other
+    holder; `optional`: go on without it where the file cannot be made (a
+    folder the user may read but not write)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        if not optional:
+            raise
+        yield None
+        return
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield descriptor

@@ -541,7 +541,7 @@ def open_db(path: str) -> sqlite_utils.Database:
     if path in ("", ":memory:"):
         _upgrade(db)
     else:
-        with exclusive(locks_dir(path) / f"{Path(path).name}.migrate.lock"):
+        with exclusive(locks_dir(path) / f"{Path(path).name}.migrate.lock", optional=True):
             _upgrade(db)
     # Foreign keys only now: migrations change tables with them off, as
     # SQLite advises (m014 checked what the earlier ones left).

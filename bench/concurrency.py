@@ -31,13 +31,13 @@ from archiver.archive import ArchiveRun  # noqa: E402
 from archiver.schema import open_db  # noqa: E402
 
 
-def writer(db_path: str, folders: list[str], warc_dir: str) -> tuple[int, float, float]:
-    """One `archiver archive`: (articles new, seconds waiting for the lock, wall seconds)."""
+def writer(db_path: str, folders: list[str], warc_dir: str, results) -> None:
+    """One `archiver archive`: puts (articles new, seconds waiting for the lock, wall seconds)."""
     start = time.perf_counter()
     run = ArchiveRun(open_db(db_path), warc_dir=warc_dir, report=lambda source, reason: None)
     summary = run.run(folders)
     assert summary.status == "ok", summary.errors
-    return summary.articles_new, run.lock_wait, time.perf_counter() - start
+    results.put((summary.articles_new, run.lock_wait, time.perf_counter() - start))
 
 
 def read_while(db_path: Path, stop: threading.Event, latencies: list[float]) -> None:
@@ -57,8 +57,17 @@ def trial(tmp: Path, name: str, groups: list[list[str]]) -> tuple[dict, list[tup
     reader = threading.Thread(target=read_while, args=(db_path, stop, latencies))
     reader.start()
     start = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(len(groups)) as pool:
-        results = pool.starmap(writer, [(str(db_path), group, str(tmp / f"{name}-warc")) for group in groups])
+    # Processes of their own, not a Pool: a pool's daemonic workers may not
+    # start the article reader's process, as `archiver archive` does.
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    writers = [context.Process(target=writer, args=(str(db_path), group, str(tmp / f"{name}-warc"), queue))
+               for group in groups]
+    for process in writers:
+        process.start()
+    results = [queue.get() for _ in writers]
+    for process in writers:
+        process.join()
     wall = time.perf_counter() - start
     stop.set()
     reader.join()
