@@ -10,14 +10,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .archive import archive as archive_sources
 from .document import InputError, decode
 from .extract import extract_document
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
 from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
-from .reviewers import ReviewerError, add_reviewer, remove_reviewer, secrets_path
 from .verify import ALL_CHECKS, verify as verify_posts
 
 DEFAULT_DB = "db/archive.db"
@@ -134,6 +132,8 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
     RSS/Atom feed URL. Exit status 1 when any source failed (each is named on
     standard error and kept in the run_errors table).
     """
+    from .archive import archive as archive_sources  # here, not at the top: `extract` starts faster
+
     policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay,
                          retries=retries)
     db = open_archive(db_path)
@@ -379,6 +379,8 @@ def reviewer():
 @click.password_option(help="The reviewer's password (prompted, twice, if not given).")
 def reviewer_add(name, password):
     """Add reviewer NAME, or set a new password; asks for the password."""
+    from .reviewers import ReviewerError, add_reviewer, secrets_path
+
     try:
         add_reviewer(name, password)
     except ReviewerError as error:
@@ -390,6 +392,8 @@ def reviewer_add(name, password):
 @click.argument("name")
 def reviewer_remove(name):
     """Remove reviewer NAME's login (their verdicts stay in the log)."""
+    from .reviewers import ReviewerError, remove_reviewer, secrets_path
+
     try:
         removed = remove_reviewer(name)
     except ReviewerError as error:

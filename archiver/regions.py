@@ -196,7 +196,7 @@ def _main_block(doc, paragraphs: dict):
         grandparent = parent.getparent()
         if grandparent is not None and _is_embed(grandparent):
             continue
-        size = len(" ".join(p.text_content().split()))
+        size = int(_TEXT_LENGTH(p))
         if size < _MIN_PARAGRAPH:
             continue
         paragraphs[p] = size
