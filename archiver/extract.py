@@ -57,8 +57,8 @@ def extract_document(document: Document, base_url: str | None = None) -> dict:
     warnings: list[str] = []
     if document.is_html:
         doc, warnings = parse_html(document.text)
-        article = html_article(doc, base_url)
         posts = html_posts(doc, *document.ascii_markup())
+        article = html_article(doc, base_url)  # after the posts: htmldate may prune the tree
     else:
         article = text_article(document.text, base_url)
         posts = text_posts(split_paragraphs(document.text))

@@ -44,3 +44,12 @@ def test_other_languages_go_to_dateparser_in_the_page_language():
     parse_date.cache_clear()
     assert parse_date("7 июля 2021 г.", "ru") == "2021-07-07"
     assert parse_date("1 مارس 2022", "ar") == "2022-03-01"
+
+
+def test_article_dated_only_outside_the_usual_meta_tags_is_dated_by_htmldate():
+    from archiver.extract import extract
+
+    html = (b"<html><head><title>Fictional story</title><meta name='og:updated' content='x'></head><body><article>"
+            b"<p>The fictional council met on Monday.</p></article></body></html>")
+    record = extract(html, base_url="https://news.example/2021/07/08/fictional-story.html")
+    assert record["published"] == "2021-07-08"
