@@ -81,11 +81,11 @@ def html_article(doc, base_url: str | None) -> dict:
         "title": collapse(title),
         "site": collapse(site),
         "language": language.replace("_", "-") if language else None,
-        "published": _published(doc, meta),
+        "published": _published(doc, meta, base_url),
     }
 
 
-def _published(doc, meta: dict[str, str]) -> str | None:
+def _published(doc, meta: dict[str, str], url: str | None) -> str | None:
     for key in _META_DATES:
         if key in meta and parse_date(meta[key]):
             return parse_date(meta[key])
@@ -97,7 +97,18 @@ def _published(doc, meta: dict[str, str]) -> str | None:
         value = node.get("datetime") or node.get("content") or node.text_content()
         if parse_date(value):
             return parse_date(value)
-    return None
+    return _htmldate(doc, url)
+
+
+def _htmldate(doc, url: str | None) -> str | None:
+    """The field's library for pages that date themselves elsewhere (other meta
+    names, bylines, the URL); imported only for them, since it loads slowly."""
+    import htmldate
+
+    try:
+        return htmldate.find_date(doc, url=url, original_date=True, extensive_search=False)
+    except (ValueError, TypeError):
+        return None
 
 
 def text_article(text: str, base_url: str | None) -> dict:

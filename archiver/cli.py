@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .archive import archive as archive_sources
 from .budget import DEFAULT_ARTICLE_BUDGET
 from .document import InputError, decode
 from .extract import extract_document
@@ -19,7 +18,6 @@ from .progress import Progress
 from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
 from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
-from .reviewers import ReviewerError, add_reviewer, remove_reviewer, secrets_path
 from .verify import ALL_CHECKS, verify as verify_posts
 
 DEFAULT_DB = "db/archive.db"
@@ -114,6 +112,8 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
         if document.warning:
             _error(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
+        for warning in record.pop("warnings"):
+            _error(item.source, warning)
         posts = [dict(post.to_dict(), source=item.source) for post in record.pop("posts")]
         rows = [dict(source=item.source, **record, posts=posts)] if article else posts
         if output_format == "jsonl":
@@ -141,6 +141,8 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
     RSS/Atom feed URL. Exit status 1 when any source failed (each is named on
     standard error and kept in the run_errors table).
     """
+    from .archive import archive as archive_sources  # here, not at the top: `extract` starts faster
+
     policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay,
                          retries=retries)
     db = open_archive(db_path)
@@ -456,6 +458,8 @@ def reviewer():
 @click.password_option(help="The reviewer's password (prompted, twice, if not given).")
 def reviewer_add(name, password):
     """Add reviewer NAME, or set a new password; asks for the password."""
+    from .reviewers import ReviewerError, add_reviewer, secrets_path
+
     try:
         add_reviewer(name, password)
     except ReviewerError as error:
@@ -467,6 +471,8 @@ def reviewer_add(name, password):
 @click.argument("name")
 def reviewer_remove(name):
     """Remove reviewer NAME's login (their verdicts stay in the log)."""
+    from .reviewers import ReviewerError, remove_reviewer, secrets_path
+
     try:
         removed = remove_reviewer(name)
     except ReviewerError as error:

@@ -25,11 +25,18 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
 
 
-def parse_html(text: str):
-    """An lxml tree of an HTML page, however broken the markup."""
+# libxml2's depth limit with XML_PARSE_HUGE (huge_tree); 256 without it, which real
+# pages built of nested wrappers exceed.
+MAX_DEPTH = 2048
+
+
+def parse_html(text: str) -> tuple:
+    """An lxml tree of an HTML page, however broken the markup, and what the
+    parser had to leave out (elements nested deeper than MAX_DEPTH)."""
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:
-        parser = _PARSERS.parser = etree.HTMLParser(recover=True, remove_comments=True, collect_ids=False)
+        parser = _PARSERS.parser = etree.HTMLParser(recover=True, remove_comments=True, collect_ids=False,
+                                                  huge_tree=True)
         parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         if "\x00" in text:
@@ -37,15 +44,21 @@ def parse_html(text: str):
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         root = lxml.html.document_fromstring("<html><body></body></html>")
-    return root
+    warnings = []
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        warnings.append(f"markup nested deeper than {MAX_DEPTH} levels: what lies deeper was not read "
+                        "(posts there are missing); check the page in a browser")
+    return root, warnings
 
 
 def extract_document(document: Document, base_url: str | None = None) -> dict:
-    """The article record of a decoded document, with its posts under `posts`."""
+    """The article record of a decoded document, with its posts under `posts` and
+    what could not be read under `warnings` (sentences for people)."""
+    warnings: list[str] = []
     if document.is_html:
-        doc = parse_html(document.text)
-        article = html_article(doc, base_url)
+        doc, warnings = parse_html(document.text)
         posts = html_posts(doc, *document.ascii_markup())
+        article = html_article(doc, base_url)  # after the posts: htmldate may prune the tree
     else:
         article = text_article(document.text, base_url)
         posts = text_posts(split_paragraphs(document.text))
@@ -54,6 +67,7 @@ def extract_document(document: Document, base_url: str | None = None) -> dict:
     for post in posts:
         post.links = text_links(post.text)
     article["posts"] = posts
+    article["warnings"] = warnings
     return article
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 import ahocorasick_rs
 from lxml import etree
@@ -58,13 +59,21 @@ _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 class _Scan:
     """State of one article's scan: what is taken, what is furniture."""
 
-    def __init__(self, root, regions: Regions):
+    def __init__(self, root, doc):
         self.root = root
-        self.regions = regions
+        self._doc = doc
+        self._regions: Regions | None = None
         self.taken: set = set()        # elements whose contents belong to a post
         self.post_blocks: set = set()  # blocks that are post text, not prose
         self.before: dict = {}         # element -> the prose block before it (see _previous_block)
         self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
+
+    @property
+    def regions(self) -> Regions:
+        """The page's layout, measured the first time a post needs it."""
+        if self._regions is None:
+            self._regions = Regions(self._doc)
+        return self._regions
 
     def is_taken(self, element) -> bool:
         while element is not None:
@@ -89,34 +98,48 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     it decides which node-by-node searches are worth running.
     """
     body = doc.find(".//body")
-    scan = _Scan(body if body is not None else doc, Regions(doc))
-    seen, needles = _sightings(markup, encoding)
-    _find_embeds(scan, seen)
-    needles = _outside_embeds(needles + Counter({"(@": seen["(@"]}), scan)
+    scan = _Scan(body if body is not None else doc, doc)
+    sightings = _sightings(markup, encoding)
+    _find_embeds(scan, sightings.seen)
+    needles = _outside_embeds(sightings.needles + Counter({"(@": sightings.seen["(@"]}), scan)
     if "(@" in needles:
         needles.discard("(@")
         _find_attributions(scan)
     if needles:
-        _find_links(scan, [hint for hint in _HINTS if seen[hint]])
+        _find_links(scan, _links_query(sightings, needles))
     return _finish(scan)
 
 
 _BODY_TAG = re.compile(rb"<body", re.I)
+# The attribute a URL token is the value of: `href="`, `data-url='`, `src=`.
+_ATTRIBUTE_BEFORE = re.compile(rb"([A-Za-z][-\w]*)\s*=\s*[\"']?$")
 
 
 def may_cite_posts(markup: bytes) -> bool:
     """Whether raw page bytes hold anything a post is cited with: a post URL, an
     embed marker or a `(@handle` attribution. False costs a fraction of a parse,
     which is what most pages of a crawl need (backfills read millions)."""
-    seen, needles = _sightings(markup, "utf-8")
-    return bool(needles) or "(@" in seen or any(marker in seen or marker.upper() in seen for marker in _MARKERS)
+    sightings = _sightings(markup, "utf-8")
+    seen = sightings.seen
+    return bool(sightings.needles) or "(@" in seen or any(marker in seen or marker.upper() in seen
+                                                         for marker in _MARKERS)
 
 
-def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
+@dataclass
+class _Sightings:
+    """What one pass over the raw markup saw."""
+
+    seen: Counter = field(default_factory=Counter)     # how often each pattern is written
+    needles: Counter = field(default_factory=Counter)  # post URLs as they read once parsed
+    hints: dict = field(default_factory=dict)          # needle -> the hint it was found by
+    places: set = field(default_factory=set)           # attribute names holding them; "" for text
+
+
+def _sightings(markup: bytes, encoding: str) -> _Sightings:
     """How often each pattern is in the markup, and every post URL written in
-    it as it reads once parsed (entities decoded), with how often it is written."""
-    seen: Counter = Counter()
-    needles: Counter = Counter()
+    it as it reads once parsed (entities decoded), with how often it is written
+    and where (which attribute, or text)."""
+    found = _Sightings()
     last_end = -1
     opening = _BODY_TAG.search(markup)
     body = opening.start() if opening else 0
@@ -124,7 +147,7 @@ def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
     matches = sorted((start + body, patterns[index]) for automaton, patterns in _AUTOMATA
                      for index, start, _ in automaton.find_matches_as_indexes(view))
     for start, pattern in matches:
-        seen[pattern] += 1
+        found.seen[pattern] += 1
         if pattern not in _HINTS or start < last_end:
             continue
         window = max(0, start - 300)
@@ -133,8 +156,12 @@ def _sightings(markup: bytes, encoding: str) -> tuple[Counter, Counter]:
         token = html.unescape(markup[token_start:last_end].decode(encoding, "replace"))
         token = token.rstrip(platforms.TRAILING)
         if platforms.match_url(token):
-            needles[token[-120:]] += 1
-    return seen, needles
+            needle = token[-120:]
+            found.needles[needle] += 1
+            found.hints[needle] = pattern
+            attribute = _ATTRIBUTE_BEFORE.search(markup, max(0, token_start - 60), token_start)
+            found.places.add(attribute.group(1).decode("ascii").lower() if attribute else "")
+    return found
 
 
 def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
@@ -216,16 +243,25 @@ def _link_status(post: Post, block, scan: _Scan) -> None:
             return
 
 
-def _links_query(hints: list[str]) -> str:
-    """Attributes and text holding one of the hints the page's markup holds: a
-    handful of substring tests per node, however many posts the page links."""
-    test = " or ".join(f"contains(., '{hint}')" for hint in sorted(hints))
-    return f".//@*[{test}] | .//text()[{test}][{_NOT_CODE}]"
+def _links_query(sightings: _Sightings, needles: set[str]) -> str:
+    """The attributes and text nodes that may hold the needles: only the
+    attributes the markup wrote post URLs in, and text only if it wrote one
+    there; each tested for the needles or, when there are many, the few hints
+    they were found by (so the search stays linear in the page)."""
+    hints = {sightings.hints[needle] for needle in needles}
+    strings = sorted(needles) if len(needles) <= len(hints) else sorted(hints)
+    # Needles and hints hold no quote: quotes end a URL token.
+    test = " or ".join(f"contains(., '{string}')" for string in strings)
+    paths = [f".//@{name}[{test}]" for name in sorted(sightings.places - {""})]
+    if "" in sightings.places:
+        paths.append(f".//text()[{test}][{_NOT_CODE}]")
+    return " | ".join(paths)
 
 
-def _find_links(scan: _Scan, hints: list[str]) -> None:
+def _find_links(scan: _Scan, query: str) -> None:
+    """Every post named in the attributes and text nodes `query` selects."""
     read = set()
-    for node in scan.root.xpath(_links_query(hints)):
+    for node in scan.root.xpath(query):
         if node.is_attribute:
             element = node.getparent()
             if element in read or scan.skip(element):

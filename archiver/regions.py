@@ -58,7 +58,7 @@ class Regions:
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
                                    _article_guess(self._chain))
         self._last_prose: int | None = None
-        self._articles = _prose_articles(self.paragraphs)
+        self._articles = _prose_articles(doc, self.paragraphs)
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
@@ -146,17 +146,11 @@ class Regions:
         return sum(self.paragraphs.get(p, 0) for p in region.iter("p"))
 
 
-def _prose_articles(paragraphs: dict) -> set:
+def _prose_articles(doc, paragraphs: dict) -> set:
     """The outermost <article>s holding prose: on live blogs and endless-scroll pages
     each entry is an article of its own, and none of them is furniture by place."""
-    sizes: dict = {}
-    for p, size in paragraphs.items():
-        outer = None
-        for ancestor in p.iterancestors("article"):
-            outer = ancestor
-        if outer is not None:
-            sizes[outer] = sizes.get(outer, 0) + size
-    return {article for article, size in sizes.items() if size >= _MIN_MAIN}
+    return {article for article in _OUTER_ARTICLES(doc)
+            if sum(paragraphs.get(p, 0) for p in article.iter("p")) >= _MIN_MAIN}
 
 
 def _article_guess(chain: list) -> int:
@@ -196,7 +190,7 @@ def _main_block(doc, paragraphs: dict):
         grandparent = parent.getparent()
         if grandparent is not None and _is_embed(grandparent):
             continue
-        size = len(" ".join(p.text_content().split()))
+        size = int(_TEXT_LENGTH(p))
         if size < _MIN_PARAGRAPH:
             continue
         paragraphs[p] = size

@@ -91,6 +91,7 @@ def test_article_record_reads_canonical_title_site_language_and_date():
         "site": "Sample Gazette",
         "language": "en-GB",
         "published": "2021-07-08",
+        "warnings": [],
     }
 
 
@@ -150,3 +151,27 @@ href=https://de.twitter.com/FxDesk/status/861871559790800896>civil rights groups
     [post] = extract_posts(html)
     assert (post.post_id, post.handle, post.url) == (
         "861871559790800896", "FxDesk", "https://twitter.com/FxDesk/status/861871559790800896")
+
+
+def nested(depth: int) -> bytes:
+    embed = ('<blockquote class="twitter-tweet"><p>Ferry running</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    return f"<html><body><article>{PROSE}{'<div>' * depth}{embed}{'</div>' * depth}</article></body></html>".encode()
+
+
+def test_post_nested_deeper_than_libxml2s_default_limit_is_read():
+    # Regression (issue 14): at 300 levels (libxml2 stops at 256 by default) the post vanished silently.
+    assert [(p.post_id, p.text) for p in extract_posts(nested(1000))] == [("1412743195653046279", "Ferry running")]
+
+
+def test_markup_nested_beyond_the_parser_limit_is_named_with_a_warning(tmp_path):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    page = tmp_path / "deep.html"
+    page.write_bytes(nested(3000))
+    result = CliRunner().invoke(cli, ["extract", str(page)])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (f"archiver: {page}: markup nested deeper than 2048 levels: what lies deeper was "
+                             "not read (posts there are missing); check the page in a browser\n")

@@ -1,0 +1,55 @@
+"""Printed and meta-tag dates: the common forms take the fast path, others go to dateparser."""
+
+import pytest
+
+from archiver import dates
+from archiver.dates import parse_date
+
+FAST = {
+    "2021-07-08T06:00:00Z": "2021-07-08",
+    "2019/1/22": "2019-01-22",
+    "Mon, 04 Nov 2019 10:00:00 +0000": "2019-11-04",
+    "Wed Jul 07 10:00:00 +0000 2021": "2021-07-07",
+    "November 4, 2019": "2019-11-04",
+    "June 12th 2022": "2022-06-12",
+    "3:45 PM - 22 Dec 2014": "2014-12-22",
+    "9. Juli 2021": "2021-07-09",
+    "7 de julio de 2021": "2021-07-07",
+    "1er mai 2021": "2021-05-01",
+    "2021年7月7日": "2021-07-07",
+}
+
+
+@pytest.fixture
+def no_dateparser(monkeypatch):
+    def refuse(text, languages):
+        raise AssertionError(f"{text!r} went to dateparser")
+    monkeypatch.setattr(dates, "_dateparser", refuse)
+    parse_date.cache_clear()
+    yield
+    parse_date.cache_clear()
+
+
+@pytest.mark.parametrize("text", FAST)
+def test_meta_tag_and_embed_date_forms_take_the_fast_path(text, no_dateparser):
+    assert parse_date(text) == FAST[text]
+
+
+def test_links_sentences_and_impossible_days_are_not_dates(no_dateparser):
+    assert [parse_date(t) for t in ("https://twitter.com/FxDesk/status/1412743195653046279",
+                                    "February 30, 2021", "Read more", "")] == [None, None, None, None]
+
+
+def test_other_languages_go_to_dateparser_in_the_page_language():
+    parse_date.cache_clear()
+    assert parse_date("7 июля 2021 г.", "ru") == "2021-07-07"
+    assert parse_date("1 مارس 2022", "ar") == "2022-03-01"
+
+
+def test_article_dated_only_outside_the_usual_meta_tags_is_dated_by_htmldate():
+    from archiver.extract import extract
+
+    html = (b"<html><head><title>Fictional story</title><meta name='og:updated' content='x'></head><body><article>"
+            b"<p>The fictional council met on Monday.</p></article></body></html>")
+    record = extract(html, base_url="https://news.example/2021/07/08/fictional-story.html")
+    assert record["published"] == "2021-07-08"
