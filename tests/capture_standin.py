@@ -150,3 +150,39 @@ def jpeg(image, quality: int = 90) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality)
     return out.getvalue()
+
+
+def _crop(image, fraction: float):
+    dx, dy = int(image.width * fraction), int(image.height * fraction)
+    return image.crop((dx, dy, image.width - dx, image.height - dy))
+
+
+def _decoded(data: bytes):
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data))
+
+
+# How a photo gets copied on its way to another account.
+COPIES = {
+    "re-encoded (JPEG q40)": lambda image: _decoded(jpeg(image, 40)),
+    "resized to half": lambda image: image.resize((image.width // 2, image.height // 2)),
+    "resized to a quarter, JPEG q60": lambda image: _decoded(jpeg(image.resize((image.width // 4,
+                                                                                 image.height // 4)), 60)),
+    "brightened 20%": lambda image: image.point(lambda value: min(255, int(value * 1.2))),
+    "cropped 5% each side": lambda image: _crop(image, 0.05),
+    "cropped 5%, resized, JPEG q50": lambda image: _decoded(jpeg(_crop(image, 0.05).resize((400, 300)), 50)),
+}
+
+
+def reuse_pairs(seeds=range(100, 108)):
+    """The media_reuse test set: (label, image a, image b, same photo?). For
+    each seeded photo, every kind of copy (same) and two other photos (different)."""
+    pairs = []
+    for seed in seeds:
+        original = photo(seed)
+        pairs += [(label, original, copy(original), True) for label, copy in COPIES.items()]
+        pairs += [(f"photo {seed} vs {other}", original, photo(other), False) for other in (seed + 1, seed + 50)]
+    return pairs

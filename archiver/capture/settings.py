@@ -17,4 +17,4 @@ class CaptureSettings:
     # Meta's oEmbed needs an app token ("APP_ID|CLIENT_TOKEN"); secrets come from the environment, not the job file.
     instagram_token: str | None = field(default_factory=lambda: os.environ.get("ARCHIVER_INSTAGRAM_TOKEN"))
     facebook_token: str | None = field(default_factory=lambda: os.environ.get("ARCHIVER_FACEBOOK_TOKEN"))
-    reuse_distance: int = 10  # media_reuse: the largest perceptual-hash Hamming distance called "the same image"
+    reuse_distance: int = 12  # media_reuse: the largest perceptual-hash Hamming distance called "the same image"
