@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -25,7 +26,7 @@ import sqlite_utils
 
 from ..checks.liveness import snapshot_drift, snapshot_liveness
 from ..checks.media_reuse import media_reuse
-from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Unreachable, make_session
+from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, make_session
 from ..schema import CHECK_OUTCOMES
 from ..store import commit_with_evidence, first_row, iso, keep_response, record_capture, utc_now
 from ..verify import HttpClient, Result, refresh_summary
@@ -49,6 +50,19 @@ class PostCapture:
     files: list[MediaFile] = field(default_factory=list)
 
 
+_SECRET = re.compile(r"(?<=[?&]access_token=)[^&#]+")
+
+
+def without_secrets(response: Response) -> Response:
+    """The answer as kept: an app token in its URL is redacted (WARC files and
+    captures are published to reviewers)."""
+    if "access_token=" not in response.final_url + response.url:
+        return response
+    return replace(response, url=_SECRET.sub("REDACTED", response.url),
+                   final_url=_SECRET.sub("REDACTED", response.final_url),
+                   redirects=[_SECRET.sub("REDACTED", url) for url in response.redirects])
+
+
 def run_plan(plan, client: HttpClient) -> tuple[Snapshot, list]:
     """Drive a platform's plan: ask each URL it yields, send it the answer."""
     answers = []
@@ -56,7 +70,7 @@ def run_plan(plan, client: HttpClient) -> tuple[Snapshot, list]:
         url = next(plan)
         while True:
             response = client.get(url)
-            answers.append(("snapshot", response))
+            answers.append(("snapshot", without_secrets(response)))
             url = plan.send(response)
     except StopIteration as done:
         return done.value, answers

@@ -81,6 +81,8 @@ def read_json(response):
 def _load() -> dict[str, ModuleType]:
     modules = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         modules[module.NAME] = module
     return modules
