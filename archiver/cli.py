@@ -257,6 +257,9 @@ def _summary_line(result) -> str:
     if result.verify:
         v = result.verify
         parts.append(f"{v.posts} posts checked (" + ", ".join(f"{n} {o}" for o, n in v.outcomes.items() if n) + ")")
+    if result.capture:
+        c = result.capture
+        parts.append(f"{c.posts} posts captured (" + ", ".join(f"{n} {o}" for o, n in c.outcomes.items() if n) + ")")
     return "; ".join(parts)
 
 
@@ -415,7 +418,7 @@ if __name__ == "__main__":
               help="Stop downloading a post's media past this many bytes in all.")
 @click.option("--no-screenshots", is_flag=True, help="Make no screenshots (no browser needed).")
 @click.option("--yt-dlp", "yt_dlp", is_flag=True, help="Download YouTube and TikTok videos with yt-dlp.")
-@crawl_options(per_host_delay=0.25, what="Posts captured over the network", workers=16)
+@crawl_options(per_host_delay=0.25, what="Posts captured over the network", workers=32)
 @fetch_options
 def capture(db_path, posts, offline, max_file_bytes, max_post_bytes, no_screenshots, yt_dlp, workers,
             per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks):

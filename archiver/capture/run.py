@@ -156,7 +156,7 @@ class Capturer:
 
     def __init__(self, db: sqlite_utils.Database, *, warc_dir: str | os.PathLike, offline: bool = False,
                  settings: CaptureSettings | None = None, policy: FetchPolicy | None = None,
-                 session: requests.Session | None = None, workers: int = 16,
+                 session: requests.Session | None = None, workers: int = 32,
                  now: Callable[[], datetime] = utc_now):
         self.db, self.warc_dir, self.now = db, Path(warc_dir), now
         self.settings = settings or CaptureSettings()
@@ -167,7 +167,7 @@ class Capturer:
         self.workers = workers
         self.warc = WarcStore(warc_dir, now())
         self.screenshots = Screenshots(self.client if not offline else None)
-        self.archived_photos = [dict(row) for row in db.query(
+        self.archived_photos = [self._photo(phash, row) for phash, *row in db.execute(
             "SELECT media.phash, media.post_id, posts.platform, posts.handle, posts.date, posts.url FROM media"
             " JOIN posts ON posts.id = media.post_id WHERE media.phash IS NOT NULL ORDER BY media.id")]
         with db.conn:
@@ -220,10 +220,10 @@ class Capturer:
                 self._remember_snapshot(post, found.snapshot, capture_ids, stamp)
         if found.files:
             hashes = self._keep_files(post, found.files, stamp)
-            self._write(post["id"], media_reuse(self._post(post["id"]), hashes, self.archived_photos,
-                                                self.settings.reuse_distance), stamp)
-            self.archived_photos += [{"phash": h, "post_id": post["id"], "platform": post["platform"],
-                                      "handle": post["handle"], "date": post["date"], "url": post["url"]}
+            post = self._post(post["id"])  # with what the snapshot taught it (handle, date)
+            self._write(post["id"], media_reuse(post, hashes, self.archived_photos, self.settings.reuse_distance),
+                        stamp)
+            self.archived_photos += [self._photo(h, [post[k] for k in ("id", "platform", "handle", "date", "url")])
                                      for h in hashes]
         for result in self._screenshots(post, found.snapshot, stamp):
             self._write(post["id"], result, stamp)
@@ -231,6 +231,11 @@ class Capturer:
         self.summary.posts += 1
         if self.summary.posts % COMMIT_EVERY == 0:
             commit_with_evidence(self.db, self.warc)
+
+    @staticmethod
+    def _photo(phash: str, row) -> dict:
+        """An archived photo as media_reuse compares it: its hash as an int, and its post."""
+        return {"bits": int(phash, 16), **dict(zip(("post_id", "platform", "handle", "date", "url"), row))}
 
     def _post(self, post_id: str) -> dict:
         return first_row(self.db, "SELECT * FROM posts WHERE id = ?", [post_id])
@@ -303,7 +308,7 @@ class Capturer:
             html = read_payload(self.warc_dir, warc_path, offset)
         except (OSError, ValueError) as error:
             return Result(name, "error", f"cannot read the article's capture {article_capture}: {error}")
-        shot = self.screenshots.embed(html, post)
+        shot = self.screenshots.embed(html, post, key=article_capture)
         if isinstance(shot, str):
             return Result(name, "skipped", shot, {"article": article_url})
         capture_id = self._keep_png(post, article_url, shot, derived_from=article_capture)

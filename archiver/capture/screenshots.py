@@ -44,6 +44,7 @@ class Screenshots:
         self.client = client
         self._playwright = self._browser = None
         self._failed: str | None = None
+        self._rendered = None  # (key, context, page) of the last article rendered offline
 
     def _start(self) -> str | None:
         if self._browser or self._failed:
@@ -61,15 +62,14 @@ class Screenshots:
             self.close()
         return self._failed
 
-    def embed(self, html: bytes, post: dict) -> bytes | str:
+    def embed(self, html: bytes, post: dict, key=None) -> bytes | str:
+        """The post's embed in the article `html`. Consecutive calls with the
+        same `key` (the article's capture) reuse the rendered page."""
         failed = self._start()
         if failed:
             return failed
-        context = self._browser.new_context(java_script_enabled=False, viewport=VIEWPORT, offline=True)
         try:
-            page = context.new_page()
-            page.route("**/*", lambda route: route.abort())
-            page.set_content(decode(html).text, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+            page = self._article(html, key)
             element = page.locator(f"xpath={embed_xpath(post)}")
             if element.count() == 0:
                 return "the article's capture shows no embed or link of this post"
@@ -78,9 +78,23 @@ class Screenshots:
                 return "the embed has nothing to show without scripts (an empty placeholder)"
             return element.first.screenshot(timeout=TIMEOUT_MS, animations="disabled")
         except Exception as error:
+            self._forget_article()
             return f"rendering failed: {str(error).splitlines()[0][:200]}"
-        finally:
-            context.close()
+
+    def _article(self, html: bytes, key):
+        if self._rendered is None or key is None or self._rendered[0] != key:
+            self._forget_article()
+            context = self._browser.new_context(java_script_enabled=False, viewport=VIEWPORT, offline=True)
+            page = context.new_page()
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(decode(html).text, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+            self._rendered = (key, context, page)
+        return self._rendered[2]
+
+    def _forget_article(self) -> None:
+        if self._rendered:
+            self._rendered[1].close()
+            self._rendered = None
 
     def live(self, url: str) -> bytes | str:
         failed = self._start()
@@ -114,6 +128,7 @@ class Screenshots:
         route.fulfill(status=answer.status, headers=headers, body=answer.body)
 
     def close(self) -> None:
+        self._forget_article()
         if self._browser:
             self._browser.close()
         if self._playwright:

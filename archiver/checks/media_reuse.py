@@ -6,9 +6,9 @@ CaptureSettings.reuse_distance, tuned by tests/test_capture_media.py)."""
 
 from __future__ import annotations
 
-from ..capture.media import distance
 from ..verify import Result
 
+MATCHES_KEPT = 10  # a viral photo may be in the archive thousands of times: the detail keeps the earliest
 METHOD = "perceptual hash (imagehash pHash, 64 bits) of each photo vs every archived photo, Hamming distance"
 
 
@@ -22,21 +22,25 @@ def earlier_or_foreign(post: dict, other: dict) -> bool:
 
 
 def media_reuse(post: dict, photos: list[str], archived: list[dict], threshold: int) -> Result:
-    """`photos`: this post's perceptual hashes; `archived`: rows of photos
-    already kept (phash, post_id, platform, handle, date, url)."""
+    """`photos`: this post's perceptual hashes (hex); `archived`: photos
+    already kept, each with `bits` (its hash as an int), post_id, platform,
+    handle, date and url."""
     if not photos:
         return Result("media_reuse", "skipped", "no photo with a perceptual hash", method=METHOD)
     matches = []
-    for index, mine in enumerate(photos, 1):
+    for index, mine in enumerate(int(photo, 16) for photo in photos):
         for other in archived:
-            gap = distance(mine, other["phash"])
+            gap = (mine ^ other["bits"]).bit_count()
             if gap <= threshold and earlier_or_foreign(post, other):
-                matches.append({"photo": index, "distance": gap, **other})
+                matches.append({"photo": index + 1, "distance": gap,
+                                **{k: v for k, v in other.items() if k != "bits"}})
     if not matches:
         return Result("media_reuse", "pass", f"{len(photos)} photo(s), none already archived under another"
                       " account or an earlier date", {"threshold": threshold}, method=METHOD)
-    first = min(matches, key=lambda m: (m["date"] or "9999", m["distance"]))
+    matches.sort(key=lambda m: (m["date"] or "9999", m["distance"]))
+    first = matches[0]
     who = f"@{first['handle']}" if first["handle"] else "another account"
     return Result("media_reuse", "warn", f"photo {first['photo']} is already in the archive: {first['post_id']} "
                   f"by {who}{', ' + first['date'] if first['date'] else ''} (distance {first['distance']}): "
-                  "re-used or recycled image", {"threshold": threshold, "matches": matches}, first["url"], METHOD)
+                  "re-used or recycled image", {"threshold": threshold, "matches": matches[:MATCHES_KEPT],
+                                                "matched": len(matches)}, first["url"], METHOD)
