@@ -1,6 +1,7 @@
 """Capture speed against stand-ins: posts on 20 hosts answering after 200 ms.
 
     .venv/bin/python bench/capture.py [--posts 1000] [--screenshots 30]
+    .venv/bin/python bench/capture.py --reuse-sweep
 
 Each post is a Mastodon status on one of 20 instances (20 host names, one
 stand-in reached through HTTPS_PROXY with a test CA, as the tests do), with
@@ -104,6 +105,20 @@ def screenshot_child(count: int) -> dict:
         return {"screenshots": made - 1, "seconds": elapsed, "posts": summary.posts}
 
 
+def reuse_sweep() -> None:
+    """Precision and recall of each media_reuse threshold on the test set (tests/test_capture_media.py)."""
+    from capture_standin import reuse_pairs
+
+    from archiver.capture.media import distance, phash
+
+    scored = [(distance(phash(a), phash(b)), same) for _, a, b, same in reuse_pairs()]
+    for threshold in (6, 8, 10, 12, 14, 16, 18, 20):
+        called = [same for gap, same in scored if gap <= threshold]
+        print(f"distance <= {threshold:2d}: precision {sum(called) / len(called):.3f},"
+              f" recall {sum(called) / sum(same for _, same in scored):.3f}")
+    print(f"closest different photos: {min(gap for gap, same in scored if not same)}")
+
+
 def child(*args: str, env: dict | None = None) -> dict:
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True,
                          env=env).stdout
@@ -116,7 +131,11 @@ def main() -> None:
     parser.add_argument("--screenshots", type=int, default=30)
     parser.add_argument("--child", choices=["standin", "capture", "screenshots"])
     parser.add_argument("--ca")
+    parser.add_argument("--reuse-sweep", action="store_true", help="Only score the media_reuse thresholds.")
     args = parser.parse_args()
+    if args.reuse_sweep:
+        reuse_sweep()
+        return
     if args.child == "standin":
         standin_child(args.ca)
         return
