@@ -186,3 +186,25 @@ def reuse_pairs(seeds=range(100, 108)):
         pairs += [(label, original, copy(original), True) for label, copy in COPIES.items()]
         pairs += [(f"photo {seed} vs {other}", original, photo(other), False) for other in (seed + 1, seed + 50)]
     return pairs
+
+
+def warcio_check(directory) -> list[str]:
+    """What `warcio check` says is wrong with the WARC files in `directory` (nothing: all pass)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    problems = []
+    for path in sorted(Path(directory).glob("*.warc.gz")):
+        check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True,
+                               text=True)
+        if check.returncode != 0:
+            problems.append(f"{path.name}: {check.stdout}{check.stderr}")
+    return problems
+
+
+@pytest.fixture
+def warcs_checked(tmp_path):
+    """After the test, every WARC file it wrote passes `warcio check`."""
+    yield
+    assert warcio_check(tmp_path / "warc") == []

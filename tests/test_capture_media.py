@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from capture_standin import jpeg, photo, reuse_pairs
 
-from archiver.capture.media import describe, distance, phash
+from archiver.capture.media import PhotoIndex, describe, distance, phash
 from archiver.capture.settings import CaptureSettings
 from archiver.capture.snapshots import MediaItem
 
@@ -45,3 +45,16 @@ def test_bytes_that_are_not_an_image_get_no_dimensions_nor_hash():
     item = MediaItem("photo", "https://pbs.twimg.com/media/A.jpg?name=orig")
     assert describe(item, b"<html>login required</html>", "text/html") == {
         "type": "text/html", "width": None, "height": None, "phash": None}
+
+
+def test_the_photo_index_finds_every_hash_within_the_distance_as_it_grows():
+    index = PhotoIndex()
+    for media_id in range(3000):
+        index.add(f"{media_id * 0x9E3779B97F4A7C15 % 2**64:016x}", media_id)
+    index.add("ffffffffffffff00", 5000)  # 8 bits from the hash asked for
+    index.add("fffffffffffff000", 5001)  # 12 bits
+    assert len(index) == 3002
+    near = index.near("ffffffffffffffff", 12)
+    assert (5000, 8) in near and (5001, 12) in near
+    assert all(distance(f"{i * 0x9E3779B97F4A7C15 % 2**64:016x}", "ffffffffffffffff") <= 12 for i, _ in near
+               if i < 3000)

@@ -5,9 +5,12 @@ and what is skipped without a token."""
 from __future__ import annotations
 
 import json
+import sys
+import types
+from pathlib import Path
 
 import pytest
-from capture_standin import PUBLIC, jpeg, photo, standin  # noqa: F401 (fixture)
+from capture_standin import PUBLIC, jpeg, photo, standin, warcs_checked  # noqa: F401 (fixtures)
 
 from archiver.capture.run import capture
 from archiver.capture.settings import CaptureSettings
@@ -15,6 +18,7 @@ from archiver.schema import open_db
 
 THUMB = jpeg(photo(21).resize((480, 360)))
 DID = "did:plc:fxdesk0000000000000000"
+pytestmark = pytest.mark.usefixtures("warcs_checked")
 
 
 def add_post(db, post_id: str, url: str, handle: str | None, text: str | None) -> str:
@@ -60,8 +64,8 @@ def test_a_youtube_video_gets_a_snapshot_liveness_drift_and_its_thumbnail(db, tm
     assert results(db, post) == {
         "snapshot": ("pass", "live: 1 photo(s), 1 video(s)"), "liveness": ("pass", "live"),
         "text_drift": ("pass", "the live text matches the article"),
-        "media": ("warn", "1 of 2 file(s) kept (%s bytes); 1 video(s) need yt-dlp: off; enable it with --yt-dlp"
-                  " (capture) or yt_dlp = true (job)" % f"{len(THUMB):,}"),
+        "media": ("warn", f"1 of 2 file(s) kept ({len(THUMB):,} bytes); 1 video(s) need yt-dlp: off; enable it"
+                          " with --yt-dlp"),
         "media_reuse": ("pass", "1 photo(s), none already archived under another account or an earlier date")}
     assert snapshot(db, post)["handle"] == "FxDeskVideo"
     assert db["posts"].get(post)["availability"] == "live"
@@ -221,3 +225,82 @@ def test_a_malformed_or_rate_limited_answer_is_an_error_that_says_try_again(db, 
     assert results(db, busy)["snapshot"] == (
         "error", "https://busy.example/api/v1/statuses/3 answered HTTP 429; try again later")
     assert standin.asked("busy.example") == ["/api/v1/statuses/3"] * 3  # PUBLIC retries twice
+    kept = db.execute("SELECT post_id, http_status FROM captures WHERE kind = 'snapshot' ORDER BY id").fetchall()
+    assert sorted(kept) == [(busy, 429), (post, 200)]  # the answers that failed are kept as evidence
+
+
+YOUTUBE = ("https://www.youtube.com/oembed?format=json&url=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3D"
+           "dQw4w9WgXcQ")
+TIKTOK = "https://www.tiktok.com/oembed?url=https%3A%2F%2Fwww.tiktok.com%2F%40fxdesk%2Fvideo%2F7234567890123456789"
+
+
+@pytest.mark.parametrize("post, endpoint, status, body, outcome, summary", [
+    ("youtube:dQw4w9WgXcQ", YOUTUBE, 404, "Not Found", "warn", "unavailable (HTTP 404: deleted, or never existed)"),
+    ("youtube:dQw4w9WgXcQ", YOUTUBE, 401, "Unauthorized", "warn",
+     "unavailable (HTTP 401: needs a login: protected or private)"),
+    ("youtube:dQw4w9WgXcQ", YOUTUBE, 200, '{"html": ""}', "error", None),
+    ("tiktok:7234567890123456789", TIKTOK, 404, "{}", "warn", "unavailable (HTTP 404: deleted, or never existed)"),
+    ("tiktok:7234567890123456789", TIKTOK, 200, "[1, 2]", "error", None),
+])
+def test_deleted_private_and_malformed_oembed_answers(db, tmp_path, standin, post, endpoint, status, body, outcome,
+                                                      summary):
+    url = {"youtube": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+           "tiktok": "https://www.tiktok.com/@fxdesk/video/7234567890123456789"}[post.split(":")[0]]
+    add_post(db, post, url, None, None)
+    standin.serve(endpoint, body, status=status)
+    run(db, tmp_path)
+    check = "liveness" if outcome == "warn" else "snapshot"
+    found = results(db, post)[check]
+    assert found[0] == outcome
+    assert found[1] == summary if summary else "the oEmbed answer has no" in found[1]
+
+
+def test_an_oversized_snapshot_answer_is_refused_with_the_cap(db, tmp_path, standin):
+    from dataclasses import replace
+
+    post = add_post(db, "mastodon:social.example/4", "https://social.example/@fxdesk/4", None, None)
+    standin.serve("https://social.example/api/v1/statuses/4", b"{" + b" " * 3000 + b"}")
+    capture(db, warc_dir=tmp_path / "warc", policy=replace(PUBLIC, max_bytes=2000),
+            settings=CaptureSettings(screenshots=False))
+    assert results(db, post)["snapshot"] == ("error", "too large: 3,002 bytes, over the cap of 2,000")
+
+
+def serve_youtube(standin) -> str:
+    standin.serve(YOUTUBE, json.dumps({"title": "Flood footage", "author_name": "Fx Desk Video",
+                                       "author_url": "https://www.youtube.com/@FxDeskVideo"}))
+    return "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def test_with_yt_dlp_on_but_not_installed_the_video_is_named_not_kept(db, tmp_path, standin, monkeypatch):
+    monkeypatch.setitem(sys.modules, "yt_dlp", None)  # import yt_dlp raises ImportError
+    post = add_post(db, "youtube:dQw4w9WgXcQ", serve_youtube(standin), None, None)
+    run(db, tmp_path, CaptureSettings(screenshots=False, yt_dlp=True))
+    assert results(db, post)["media"] == ("warn", "0 of 1 file(s) kept (0 bytes); 1 video(s) need yt-dlp, which is"
+                                                  " not installed (pip install yt-dlp)")
+
+
+def test_with_yt_dlp_on_its_file_is_kept_as_a_resource_record_with_a_media_row(db, tmp_path, standin, monkeypatch):
+    asked = []
+
+    class YoutubeDL:  # stands in for yt-dlp (not a dependency): writes what its outtmpl names
+        def __init__(self, options):
+            self.options = options
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def download(self, urls):
+            asked.append((urls, self.options["max_filesize"], self.options["proxy"]))
+            Path(self.options["outtmpl"].replace("%(ext)s", "mp4")).write_bytes(b"\x00\x00\x00\x18ftypmp42video")
+
+    monkeypatch.setitem(sys.modules, "yt_dlp", types.SimpleNamespace(YoutubeDL=YoutubeDL))
+    post = add_post(db, "youtube:dQw4w9WgXcQ", serve_youtube(standin), None, None)
+    run(db, tmp_path, CaptureSettings(screenshots=False, yt_dlp=True, max_file_bytes=5000))
+    assert asked == [(["https://www.youtube.com/watch?v=dQw4w9WgXcQ"], 5000, standin.proxy_url)]
+    assert results(db, post)["media"] == ("pass", "1 file(s) kept (17 bytes)")
+    assert db.execute("SELECT media.kind, media.type, media.size, captures.kind, captures.http_status FROM media"
+                      " JOIN captures ON captures.id = media.capture_id").fetchall() == [
+        ("video", "video/mp4", 17, "media", None)]

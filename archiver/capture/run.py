@@ -30,7 +30,7 @@ from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unrea
 from ..schema import CHECK_OUTCOMES
 from ..store import commit_with_evidence, first_row, iso, keep_response, record_capture, utc_now
 from ..verify import HttpClient, Result, refresh_summary
-from .media import MediaFile, download
+from .media import MediaFile, PhotoIndex, download, download_with_yt_dlp
 from .screenshots import Screenshots
 from .settings import CaptureSettings
 from .snapshots import PLATFORMS, Malformed, Skip, Snapshot
@@ -63,9 +63,10 @@ def without_secrets(response: Response) -> Response:
                    redirects=[_SECRET.sub("REDACTED", url) for url in response.redirects])
 
 
-def run_plan(plan, client: HttpClient) -> tuple[Snapshot, list]:
-    """Drive a platform's plan: ask each URL it yields, send it the answer."""
-    answers = []
+def run_plan(plan, client: HttpClient, answers: list) -> Snapshot:
+    """Drive a platform's plan: ask each URL it yields, send it the answer.
+    Every answer lands in `answers`, also when the plan then fails on it (a
+    malformed answer is evidence too)."""
     try:
         url = next(plan)
         while True:
@@ -73,7 +74,7 @@ def run_plan(plan, client: HttpClient) -> tuple[Snapshot, list]:
             answers.append(("snapshot", without_secrets(response)))
             url = plan.send(response)
     except StopIteration as done:
-        return done.value, answers
+        return done.value
 
 
 def _not_done(step: str, error: FetchError) -> Result:
@@ -91,17 +92,20 @@ def capture_post(post: dict, client: HttpClient, settings: CaptureSettings) -> P
         found.results += [Result(s, "skipped", f"no public snapshot endpoint for {post['platform']}")
                           for s in ("snapshot", "media")]
         return found
+    answers: list = []
     try:
-        snapshot, answers = run_plan(platform.plan(post, settings), client)
+        snapshot = run_plan(platform.plan(post, settings), client, answers)
     except Skip as reason:
         found.results += [Result("snapshot", "skipped", str(reason), method=method),
                           Result("media", "skipped", f"no snapshot ({reason})")]
         return found
     except FetchError as error:
-        found.results += [_not_done("snapshot", error), Result("media", "skipped", f"no snapshot ({error})")]
+        failed = _not_done("snapshot", error)
+        failed.method, failed.responses = method, answers
+        found.results += [failed, Result("media", "skipped", f"no snapshot ({error})")]
         return found
     except Malformed as error:
-        found.results += [Result("snapshot", "error", str(error), method=method),
+        found.results += [Result("snapshot", "error", str(error), method=method, responses=answers),
                           Result("media", "skipped", "no snapshot (malformed answer)")]
         return found
     found.snapshot = snapshot
@@ -126,10 +130,13 @@ def _media(found: PostCapture, client: HttpClient, settings: CaptureSettings) ->
     if not snapshot.media:
         return Result("media", "pass", "the post has no media")
     found.files, problems = download(items, lambda url, cap: client.get(url, max_bytes=cap), settings)
-    if needs_tool:
-        problems.append(f"{len(needs_tool)} video(s) need yt-dlp: " +
-                        ("not installed (pip install yt-dlp)" if settings.yt_dlp else
-                         "off; enable it with --yt-dlp (capture) or yt_dlp = true (job)"))
+    if needs_tool and settings.yt_dlp:
+        room = min(settings.max_file_bytes, settings.max_post_bytes - sum(f.size for f in found.files))
+        videos, trouble = download_with_yt_dlp(needs_tool, room, client.policy)
+        found.files += videos
+        problems += trouble
+    elif needs_tool:
+        problems.append(f"{len(needs_tool)} video(s) need yt-dlp: off; enable it with --yt-dlp")
     detail = {"files": [{"url": f.item.url, "sha256": f.sha256, "size": f.size} for f in found.files],
               "not_kept": problems}
     size = sum(f.size for f in found.files)
@@ -167,9 +174,9 @@ class Capturer:
         self.workers = workers
         self.warc = WarcStore(warc_dir, now())
         self.screenshots = Screenshots(self.client if not offline else None)
-        self.archived_photos = [self._photo(phash, row) for phash, *row in db.execute(
-            "SELECT media.phash, media.post_id, posts.platform, posts.handle, posts.date, posts.url FROM media"
-            " JOIN posts ON posts.id = media.post_id WHERE media.phash IS NOT NULL ORDER BY media.id")]
+        self.photos = PhotoIndex()
+        for phash, media_id in db.execute("SELECT phash, id FROM media WHERE phash IS NOT NULL ORDER BY id"):
+            self.photos.add(phash, media_id)
         with db.conn:
             cursor = db.execute("INSERT INTO runs (command, started_at) VALUES ('capture', ?)", [iso(now())])
         self.summary = CaptureSummary(run_id=cursor.lastrowid)
@@ -219,12 +226,12 @@ class Capturer:
             if result.check == "snapshot" and found.snapshot:
                 self._remember_snapshot(post, found.snapshot, capture_ids, stamp)
         if found.files:
-            hashes = self._keep_files(post, found.files, stamp)
+            hashed = self._keep_files(post, found.files, stamp)
             post = self._post(post["id"])  # with what the snapshot taught it (handle, date)
-            self._write(post["id"], media_reuse(post, hashes, self.archived_photos, self.settings.reuse_distance),
+            self._write(post["id"], media_reuse(post, len(hashed), self._near(hashed), self.settings.reuse_distance),
                         stamp)
-            self.archived_photos += [self._photo(h, [post[k] for k in ("id", "platform", "handle", "date", "url")])
-                                     for h in hashes]
+            for phash, media_id in hashed:
+                self.photos.add(phash, media_id)
         for result in self._screenshots(post, found.snapshot, stamp):
             self._write(post["id"], result, stamp)
         refresh_summary(self.db, post["id"])
@@ -232,10 +239,20 @@ class Capturer:
         if self.summary.posts % COMMIT_EVERY == 0:
             commit_with_evidence(self.db, self.warc)
 
-    @staticmethod
-    def _photo(phash: str, row) -> dict:
-        """An archived photo as media_reuse compares it: its hash as an int, and its post."""
-        return {"bits": int(phash, 16), **dict(zip(("post_id", "platform", "handle", "date", "url"), row))}
+    def _near(self, hashed: list[tuple[str, int]]) -> list[dict]:
+        """The archived photos near each of this post's, with their posts."""
+        near = {}
+        for photo, (phash, _) in enumerate(hashed, 1):
+            for media_id, gap in self.photos.near(phash, self.settings.reuse_distance):
+                near.setdefault(media_id, (photo, gap))
+        if not near:
+            return []
+        rows = self.db.conn.execute(
+            "SELECT media.id, media.post_id, posts.platform, posts.handle, posts.date, posts.url FROM media"
+            " JOIN posts ON posts.id = media.post_id WHERE media.id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(near))]).fetchall()
+        return [{"photo": near[row[0]][0], "distance": near[row[0]][1],
+                 **dict(zip(("post_id", "platform", "handle", "date", "url"), row[1:]))} for row in rows]
 
     def _post(self, post_id: str) -> dict:
         return first_row(self.db, "SELECT * FROM posts WHERE id = ?", [post_id])
@@ -268,17 +285,23 @@ class Capturer:
                 [snapshot.handle, snapshot.author_name, snapshot.text,
                  (snapshot.created_at or "")[:10] or None, post["id"]])
 
-    def _keep_files(self, post: dict, files: list[MediaFile], stamp: str) -> list[str]:
-        """Each file's bytes as a capture and a media row; returns the photos' hashes."""
+    def _keep_files(self, post: dict, files: list[MediaFile], stamp: str) -> list[tuple[str, int]]:
+        """Each file's bytes as a capture and a media row; returns the photos' (hash, media id)."""
+        hashed = []
         for file in files:
-            capture_id = keep_response(self.db, self.warc, file.response, kind="media", fetched_at=self.now(),
-                                       post_id=post["id"])
-            self.db.conn.execute(
+            if file.response is not None:
+                capture_id = keep_response(self.db, self.warc, file.response, kind="media", fetched_at=self.now(),
+                                           post_id=post["id"])
+            else:
+                capture_id = self._keep_resource(post, file.item.url, file.body, file.type, kind="media")
+            cursor = self.db.conn.execute(
                 "INSERT INTO media (post_id, link, kind, capture_id, sha256, type, size, width, height, phash,"
                 " captured_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [post["id"], file.item.url, file.item.kind, capture_id, file.sha256, file.type, file.size,
                  file.width, file.height, file.phash, stamp])
-        return [f.phash for f in files if f.phash]
+            if file.phash:
+                hashed.append((file.phash, cursor.lastrowid))
+        return hashed
 
     def _screenshots(self, post: dict, snapshot: Snapshot | None, stamp: str) -> list[Result]:
         if not self.settings.screenshots:
@@ -325,11 +348,15 @@ class Capturer:
         return Result(name, "pass", f"the live embed page ({len(shot):,} bytes PNG)", {"capture_id": capture_id},
                       embed, "headless Chromium, every request through the archive's HTTP client")
 
-    def _keep_png(self, post: dict, url: str, png: bytes, derived_from: int | None = None) -> int:
+    def _keep_resource(self, post: dict, url: str, body: bytes, content_type: str | None, kind: str) -> int:
+        """Bytes that came from no HTTP answer of ours (a screenshot, a yt-dlp download): a WARC resource record."""
         moment = self.now()
-        evidence = self.warc.write(url, png, fetched_at=moment, content_type="image/png")
-        capture_id = record_capture(self.db, kind="screenshot", url=url, evidence=evidence, fetched_at=moment,
-                                    content_type="image/png", post_id=post["id"])
+        evidence = self.warc.write(url, body, fetched_at=moment, content_type=content_type)
+        return record_capture(self.db, kind=kind, url=url, evidence=evidence, fetched_at=moment,
+                              content_type=content_type, post_id=post["id"])
+
+    def _keep_png(self, post: dict, url: str, png: bytes, derived_from: int | None = None) -> int:
+        capture_id = self._keep_resource(post, url, png, "image/png", kind="screenshot")
         if derived_from:
             self.db.conn.execute("UPDATE captures SET derived_from = ? WHERE id = ?", [derived_from, capture_id])
         return capture_id

@@ -21,23 +21,18 @@ def earlier_or_foreign(post: dict, other: dict) -> bool:
     return not same_account or bool(other["date"] and post["date"] and other["date"] < post["date"])
 
 
-def media_reuse(post: dict, photos: list[str], archived: list[dict], threshold: int) -> Result:
-    """`photos`: this post's perceptual hashes (hex); `archived`: photos
-    already kept, each with `bits` (its hash as an int), post_id, platform,
+def media_reuse(post: dict, photos: int, near: list[dict], threshold: int) -> Result:
+    """`photos`: how many photos of this post have a perceptual hash; `near`:
+    the archived photos within `threshold` of one of them, each with the
+    `photo` (1-based) it is near, its `distance`, and its post_id, platform,
     handle, date and url."""
     if not photos:
         return Result("media_reuse", "skipped", "no photo with a perceptual hash", method=METHOD)
-    matches = []
-    for index, mine in enumerate(int(photo, 16) for photo in photos):
-        for other in archived:
-            gap = (mine ^ other["bits"]).bit_count()
-            if gap <= threshold and earlier_or_foreign(post, other):
-                matches.append({"photo": index + 1, "distance": gap,
-                                **{k: v for k, v in other.items() if k != "bits"}})
+    matches = sorted((m for m in near if earlier_or_foreign(post, m)),
+                     key=lambda m: (m["date"] or "9999", m["distance"]))
     if not matches:
-        return Result("media_reuse", "pass", f"{len(photos)} photo(s), none already archived under another"
+        return Result("media_reuse", "pass", f"{photos} photo(s), none already archived under another"
                       " account or an earlier date", {"threshold": threshold}, method=METHOD)
-    matches.sort(key=lambda m: (m["date"] or "9999", m["distance"]))
     first = matches[0]
     who = f"@{first['handle']}" if first["handle"] else "another account"
     return Result("media_reuse", "warn", f"photo {first['photo']} is already in the archive: {first['post_id']} "

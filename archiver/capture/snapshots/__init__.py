@@ -19,6 +19,7 @@ import json
 import pkgutil
 from dataclasses import asdict, dataclass, field
 from types import ModuleType
+from typing import Callable
 
 # What an unavailable answer means, per HTTP status, in the platforms' common usage.
 UNAVAILABLE = {404: "deleted, or never existed", 410: "gone", 403: "protected, private or suspended",
@@ -76,6 +77,27 @@ def read_json(response):
         return json.loads(response.body)
     except ValueError:
         raise Malformed(f"{response.final_url} answered 200 with malformed JSON")
+
+
+def ask_json(endpoint: str, parse: Callable[[object], Snapshot]):
+    """The one-request plan: GET `endpoint`; 401/403/404/410 mean unavailable,
+    another status is an error; `parse` reads the JSON of a 200."""
+    answer = yield endpoint
+    gone = unavailable(answer, endpoint)
+    if gone:
+        return gone
+    expect_ok(answer)
+    return parse(read_json(answer))
+
+
+def thumbnail_and_video(body: dict, video_url: str) -> list[MediaItem]:
+    """An oEmbed video's media: its thumbnail (a photo, hashed like any) and the
+    video page, which only yt-dlp can download."""
+    media = [MediaItem("video", video_url)]
+    if body.get("thumbnail_url"):
+        media.insert(0, MediaItem("photo", body["thumbnail_url"], body.get("thumbnail_width"),
+                                  body.get("thumbnail_height")))
+    return media
 
 
 def _load() -> dict[str, ModuleType]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 from ...platforms._html import text_lines
-from . import Malformed, MediaItem, Snapshot, expect_ok, read_json, unavailable
+from . import Malformed, MediaItem, Snapshot, ask_json
 
 NAME = "mastodon"
 
@@ -42,9 +42,4 @@ def parse_status(body, endpoint: str) -> Snapshot:
 def plan(post: dict, settings):
     host, status = post["post_id"].split("/", 1)
     endpoint = f"https://{host}/api/v1/statuses/{status}"
-    answer = yield endpoint
-    gone = unavailable(answer, endpoint)
-    if gone:
-        return gone
-    expect_ok(answer)
-    return parse_status(read_json(answer), endpoint)
+    return (yield from ask_json(endpoint, lambda body: parse_status(body, endpoint)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from . import Malformed, MediaItem, Snapshot, expect_ok, read_json, unavailable
+from . import Malformed, Snapshot, ask_json, thumbnail_and_video
 
 NAME = "tiktok"
 OEMBED = "https://www.tiktok.com/oembed?url="
@@ -16,23 +16,14 @@ def embed_url(post: dict) -> str | None:
 
 
 def parse_oembed(body, endpoint: str, video_url: str) -> Snapshot:
-    if not isinstance(body, dict) or "title" not in body or not body.get("author_unique_id") \
-            and not body.get("author_name"):
+    if not isinstance(body, dict) or "title" not in body or not (body.get("author_unique_id")
+                                                                 or body.get("author_name")):
         raise Malformed(f"{endpoint}: the oEmbed answer has no caption nor author")
-    media = [MediaItem("video", video_url)]
-    if body.get("thumbnail_url"):
-        media.insert(0, MediaItem("photo", body["thumbnail_url"], body.get("thumbnail_width"),
-                                  body.get("thumbnail_height")))
     return Snapshot("live", endpoint, handle=body.get("author_unique_id"), author_name=body.get("author_name"),
-                    text=body.get("title"), media=media)
+                    text=body.get("title"), media=thumbnail_and_video(body, video_url))
 
 
 def plan(post: dict, settings):
     video = post["url"] or f"https://www.tiktok.com/@/video/{post['post_id']}"
     endpoint = OEMBED + quote(video, safe="")
-    answer = yield endpoint
-    gone = unavailable(answer, endpoint)
-    if gone:
-        return gone
-    expect_ok(answer)
-    return parse_oembed(read_json(answer), endpoint, video)
+    return (yield from ask_json(endpoint, lambda body: parse_oembed(body, endpoint, video)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from . import Malformed, MediaItem, Snapshot, expect_ok, read_json, unavailable
+from . import Malformed, Snapshot, ask_json, thumbnail_and_video
 
 NAME = "youtube"
 OEMBED = "https://www.youtube.com/oembed?format=json&url="
@@ -16,23 +16,14 @@ def embed_url(post: dict) -> str | None:
 
 
 def parse_oembed(body, endpoint: str, watch_url: str) -> Snapshot:
-    if not isinstance(body, dict) or not body.get("title") and not body.get("author_name"):
+    if not isinstance(body, dict) or not (body.get("title") or body.get("author_name")):
         raise Malformed(f"{endpoint}: the oEmbed answer has no title nor author")
-    media = [MediaItem("video", watch_url)]
-    if body.get("thumbnail_url"):
-        media.insert(0, MediaItem("photo", body["thumbnail_url"], body.get("thumbnail_width"),
-                                  body.get("thumbnail_height")))
     handle = (body.get("author_url") or "").rstrip("/").rsplit("/", 1)[-1].lstrip("@") or None
     return Snapshot("live", endpoint, handle=handle, author_name=body.get("author_name"), text=body.get("title"),
-                    media=media)
+                    media=thumbnail_and_video(body, watch_url))
 
 
 def plan(post: dict, settings):
     watch = f"https://www.youtube.com/watch?v={post['post_id']}"
     endpoint = OEMBED + quote(watch, safe="")
-    answer = yield endpoint
-    gone = unavailable(answer, endpoint)
-    if gone:
-        return gone
-    expect_ok(answer)
-    return parse_oembed(read_json(answer), endpoint, watch)
+    return (yield from ask_json(endpoint, lambda body: parse_oembed(body, endpoint, watch)))
