@@ -25,15 +25,22 @@ VIEWPORT = {"width": 800, "height": 1000}
 TIMEOUT_MS = 15_000
 
 
-def embed_xpath(post: dict) -> str:
-    """The element of the page that shows the post: an embed quoting its link,
-    an iframe or placeholder naming its id, else the nearest block linking to it."""
+def embed_xpaths(post: dict) -> tuple[str, str] | None:
+    """XPaths of the element that shows the post (an embed quoting its link, a
+    placeholder or widget naming its id, else the nearest block linking to
+    it) and of an iframe of the platform showing it; None when the post has
+    nothing to look for (no id, URL or media code)."""
     needle = (post["post_id"] or "").rsplit("/", 1)[-1] or (post["url"] or "").rstrip("/").rsplit("/", 1)[-1]
+    if not needle and ":media:" in post["id"]:  # an id-less post: its media link's code
+        needle = post["id"].rsplit(":", 1)[-1]
     needle = needle.replace('"', "")
+    if not needle:
+        return None
     has = f'contains(@href, "{needle}")'
-    return (f'(//blockquote[.//a[{has}]] | //amp-twitter[contains(@data-tweetid, "{needle}")]'
-            f' | //iframe[contains(@src, "{needle}")] | //*[contains(@data-tweet-id, "{needle}")]'
-            f' | //*[self::p or self::figure or self::li][.//a[{has}]])[1]')
+    shown = (f'(//blockquote[.//a[{has}]] | //amp-twitter[contains(@data-tweetid, "{needle}")]'
+             f' | //*[contains(@data-tweet-id, "{needle}")] | //script[contains(@data-telegram-post, "{needle}")]'
+             f' | //*[self::p or self::figure or self::li][.//a[{has}]])[1]')
+    return shown, f'//iframe[contains(@src, "{needle}")]'
 
 
 class Screenshots:
@@ -69,9 +76,17 @@ class Screenshots:
         if failed:
             return failed
         try:
-            page = self._article(html, key)
-            element = page.locator(f"xpath={embed_xpath(post)}")
+            document = decode(html)
+            if not document.is_html:
+                return "the article's capture is plain text: there is no embed to render"
+            paths = embed_xpaths(post)
+            if paths is None:
+                return "the post has neither id nor URL to find it by in the article"
+            page = self._article(document.text, key)
+            element = page.locator(f"xpath={paths[0]}")
             if element.count() == 0:
+                if page.locator(f"xpath={paths[1]}").count():
+                    return "the article shows the post in an iframe of its platform, which shows nothing offline"
                 return "the article's capture shows no embed or link of this post"
             box = element.first.bounding_box()
             if not box or box["width"] < 1 or box["height"] < 1:
@@ -81,13 +96,13 @@ class Screenshots:
             self._forget_article()
             return f"rendering failed: {str(error).splitlines()[0][:200]}"
 
-    def _article(self, html: bytes, key):
+    def _article(self, html: str, key):
         if self._rendered is None or key is None or self._rendered[0] != key:
             self._forget_article()
             context = self._browser.new_context(java_script_enabled=False, viewport=VIEWPORT, offline=True)
             page = context.new_page()
             page.route("**/*", lambda route: route.abort())
-            page.set_content(decode(html).text, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+            page.set_content(html, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
             self._rendered = (key, context, page)
         return self._rendered[2]
 
