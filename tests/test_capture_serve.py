@@ -51,3 +51,11 @@ def test_the_post_section_shows_screenshots_and_snapshots_escaped(archived, tmp_
     assert f'<img src="/-/capture/{shot}"' in html and "The embed as the article showed it" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "Fx &lt;b&gt;Desk&lt;/b&gt;" in html and "favorite_count 3" in html
+
+
+def test_the_post_page_still_renders_with_the_capture_plugin_beside_the_review_one(archived, tmp_path):
+    db = archived(**{"a.html": page(embed(JULY, media=None))})
+    ds = served(db, tmp_path)
+    response = asyncio.run(ds.client.get(f"/archive/posts/{POST.replace(':', '~3A')}"))
+    assert response.status_code == 200
+    assert "Cited by" in response.text and "screenshot" in response.text  # the review sections and the captures
