@@ -42,11 +42,11 @@ def make_policy(max_bytes: int, timeout: float, allowed_networks, **extra) -> Fe
     return FetchPolicy.with_timeout(timeout, max_bytes=max_bytes, allowed_networks=list(allowed_networks), **extra)
 
 
-def crawl_options(per_host_delay: float, what: str):
+def crawl_options(per_host_delay: float, what: str, workers: int = 8):
     """Options of the commands that fetch many URLs and report a run."""
     def decorate(command):
         for option in reversed([
-            click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+            click.option("--workers", type=click.IntRange(1, 64), default=workers, show_default=True,
                          help=f"{what} at once."),
             click.option("--per-host-delay", type=click.FloatRange(min=0), default=per_host_delay,
                          show_default=True, help="Seconds between two requests to the same host."),
@@ -277,6 +277,10 @@ def _summary_line(result) -> str:
                      f"{len(a.errors)} failed sources")
     if result.verify:
         parts.append(checks_summary(result.verify))
+    if result.capture:
+        c = result.capture
+        outcomes = ", ".join(f"{n} {o}" for o, n in c.outcomes.items() if n)
+        parts.append(f"{c.posts} posts captured" + (f": {outcomes}" if outcomes else ""))
     return "; ".join(parts)
 
 
@@ -484,3 +488,48 @@ def reviewer_remove(name):
 
 if __name__ == "__main__":
     cli()
+
+
+@cli.command()
+@db_option
+@click.option("--post", "posts", multiple=True, metavar="ID",
+              help="Capture only this post (stored id or post URL); repeatable. Default: every post.")
+@click.option("--offline", is_flag=True,
+              help="Ask nothing over the network; only the embeds the articles showed are screenshotted.")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), default=100 * 1024 * 1024, show_default=True,
+              help="Do not download a photo or video larger than this.")
+@click.option("--max-post-bytes", type=click.IntRange(min=1), default=250 * 1024 * 1024, show_default=True,
+              help="Stop downloading a post's media past this many bytes in all.")
+@click.option("--no-screenshots", is_flag=True, help="Make no screenshots (no browser needed).")
+@click.option("--yt-dlp", "yt_dlp", is_flag=True, help="Download YouTube and TikTok videos with yt-dlp.")
+@crawl_options(per_host_delay=0.25, what="Posts captured over the network", workers=32)
+@fetch_options
+def capture(db_path, posts, offline, max_file_bytes, max_post_bytes, no_screenshots, yt_dlp, workers,
+            per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks):
+    """Capture the posts themselves: a snapshot from each platform's public
+    endpoint, every photo and video, and screenshots, all kept in WARC files.
+
+    Liveness, text drift and media re-use follow from the captures. Without a
+    network every step is recorded as skipped and the embeds the articles
+    showed are still screenshotted.
+    """
+    from .capture.run import capture as capture_posts  # imports Pillow and imagehash: only for this command
+    from .capture.settings import CaptureSettings
+
+    db = open_existing_archive(db_path)
+    try:
+        post_ids = [find_post_id(db, post) for post in posts] or None
+    except ArchiveError as error:
+        raise click.ClickException(str(error))
+    settings = CaptureSettings(max_file_bytes=max_file_bytes, max_post_bytes=max_post_bytes,
+                               screenshots=not no_screenshots, yt_dlp=yt_dlp)
+    policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay, retries=retries)
+    summary = capture_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", offline=offline,
+                            settings=settings, policy=policy, workers=workers)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    for post_id, step, outcome, text in summary.findings:
+        click.echo(f"{post_id}  {step}  {outcome}: {text}")
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in summary.outcomes.items())
+    click.echo(f"run {summary.run_id}: {summary.posts} posts captured: {counts}", err=True)

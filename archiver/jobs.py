@@ -22,7 +22,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import sqlite_utils
 
@@ -34,9 +34,12 @@ from .sources import Failed, is_url
 from .store import iso, utc_now, writing
 from .verify import ALL_CHECKS, VerifySummary, verify
 
+if TYPE_CHECKING:
+    from .capture.run import CaptureSummary
+
 log = logging.getLogger("archiver.jobs")
 
-STEPS = ("archive", "verify")
+STEPS = ("archive", "capture", "verify")  # in this order; a job runs "archive" and "verify" unless it says
 _JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "save_missing",
              "recheck_after_days",
              "max_articles", "workers", "per_host_delay", "per_host_concurrency", "allowed_networks",
@@ -60,7 +63,7 @@ class Job:
     url_lists: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
     schedule: str | None = None
-    steps: list[str] = field(default_factory=lambda: list(STEPS))
+    steps: list[str] = field(default_factory=lambda: ["archive", "verify"])
     checks: list[str] = field(default_factory=lambda: list(ALL_CHECKS))
     offline: bool = False
     save_missing: bool = False
@@ -337,6 +340,7 @@ class JobResult:
     job: str
     archive: RunSummary | None = None
     verify: VerifySummary | None = None
+    capture: CaptureSummary | None = None
 
     @property
     def failed(self) -> bool:
@@ -344,7 +348,8 @@ class JobResult:
 
     def as_dict(self) -> dict:
         return {"job": self.job, "archive": self.archive.as_dict() if self.archive else None,
-                "verify": self.verify.as_dict() if self.verify else None}
+                "verify": self.verify.as_dict() if self.verify else None,
+                "capture": self.capture.as_dict() if self.capture else None}
 
 
 def open_job_archive(db_path: Path) -> sqlite_utils.Database:
@@ -383,8 +388,14 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
                              max_articles=job.max_articles, progress=lambda done: progress("articles", done),
                              article_budget=job.article_budget)
             result.archive = run.run(sources, failed=failures)
+        # posts due are chosen once: capturing them records checks, which would make them look checked
+        due = due_posts(db, job.recheck_after_days, now()) if not (stop and stop.is_set()) else []
+        if "capture" in job.steps and due:
+            from .capture.run import capture  # Pillow, imagehash: only for jobs that capture
+
+            result.capture = capture(db, due, warc_dir=db_path.parent / "warc", offline=job.offline,
+                                     policy=job.policy(), workers=job.workers, now=now)
         if "verify" in job.steps and not (stop and stop.is_set()):
-            due = due_posts(db, job.recheck_after_days, now())
             if due:
                 result.verify = verify(db, due, warc_dir=db_path.parent / "warc", checks=set(job.checks),
                                        offline=job.offline, policy=job.policy(), workers=job.workers, now=now,

@@ -411,6 +411,107 @@ def m020_review_rank(db: sqlite_utils.Database) -> None:
     db.executescript(_FLAG_LEVEL_TRIGGER)
 
 
+# --- the capture stage (archiver/capture/) ------------------------------------------------------------
+
+CAPTURE_KINDS = ("article", "post", "oembed", "feed", "archive", "media", "snapshot", "screenshot")
+MEDIA_KINDS = ("link", "photo", "video")
+SNAPSHOT_STATES = ("live", "unavailable")
+
+
+def _rebuild(db: sqlite_utils.Database, table: str, definition: str) -> None:
+    """Recreate `table` from `definition` (a CREATE TABLE for `{name}`), keeping
+    its rows, ids, indexes and triggers: SQLite cannot alter a CHECK or a NOT
+    NULL in place. Tables that reference it by name keep doing so."""
+    kept = [sql for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND"
+                                          " type IN ('index', 'trigger') AND sql IS NOT NULL", [table])]
+    columns = ", ".join(f'"{column.name}"' for column in db[table].columns)
+    db.execute(definition.format(name=f"{table}_rebuilt"))
+    db.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    # legacy renaming: do not re-parse other tables' triggers while `table` is briefly missing
+    db.execute("PRAGMA legacy_alter_table = ON")
+    db.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+    db.execute("PRAGMA legacy_alter_table = OFF")
+    for sql in kept:
+        db.execute(sql)
+
+
+@migrations()
+def m030_capture_kinds(db: sqlite_utils.Database) -> None:
+    """Captures of the posts themselves: platform snapshots (JSON or embed
+    pages) and screenshots; a screenshot names the capture it was rendered
+    from (`derived_from`), e.g. the article whose embed it shows."""
+    _rebuild(db, "captures", f"""
+    CREATE TABLE {{name}} (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ({_vocabulary(CAPTURE_KINDS)})),
+        url TEXT NOT NULL,
+        article_id INTEGER REFERENCES articles(id),
+        post_id TEXT REFERENCES posts(id),
+        fetched_at TEXT NOT NULL,
+        http_status INTEGER,
+        headers TEXT,
+        content_type TEXT,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        warc_path TEXT,
+        warc_offset INTEGER,
+        warc_record_id TEXT,
+        derived_from INTEGER REFERENCES captures(id)
+    )""")
+
+
+@migrations()
+def m031_media_files(db: sqlite_utils.Database) -> None:
+    """The media table also holds the files downloaded from a post: a photo or
+    video row (`code` NULL, so one file may be captured again as a new row)
+    with its capture, SHA-256, type, size, dimensions and perceptual hash."""
+    _rebuild(db, "media", f"""
+    CREATE TABLE {{name}} (
+        id INTEGER PRIMARY KEY,
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        link TEXT NOT NULL,
+        code TEXT,
+        resolved_url TEXT,
+        resolved_at TEXT,
+        kind TEXT NOT NULL DEFAULT 'link' CHECK (kind IN ({_vocabulary(MEDIA_KINDS)})),
+        capture_id INTEGER REFERENCES captures(id),
+        sha256 TEXT,
+        type TEXT,
+        size INTEGER,
+        width INTEGER,
+        height INTEGER,
+        phash TEXT,
+        captured_at TEXT,
+        UNIQUE (post_id, code)
+    )""")
+    db.execute("CREATE INDEX media_phash ON media(phash) WHERE phash IS NOT NULL")
+
+
+@migrations()
+def m032_snapshots(db: sqlite_utils.Database) -> None:
+    """What a post's platform said about it at one moment, parsed from the
+    snapshot capture: every snapshot is a row (the history)."""
+    db.executescript(f"""
+    CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        post_id TEXT NOT NULL REFERENCES posts(id),
+        capture_id INTEGER REFERENCES captures(id),
+        endpoint TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ({_vocabulary(SNAPSHOT_STATES)})),
+        reason TEXT,
+        handle TEXT,
+        author_name TEXT,
+        text TEXT,
+        created_at TEXT,
+        media TEXT NOT NULL DEFAULT '[]',
+        counts TEXT NOT NULL DEFAULT '{{}}',
+        captured_at TEXT NOT NULL
+    );
+    CREATE INDEX snapshots_post ON snapshots(post_id, id);
+    """)
+
+
 @migrations()
 def m070_backfill_slices(db: sqlite_utils.Database) -> None:
     """Slices of web archives a backfill has ingested: a killed backfill

@@ -17,7 +17,7 @@ import os
 import threading
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Callable
 from urllib.parse import quote, urlsplit
@@ -169,14 +169,16 @@ class HttpClient:
         self._down: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def get(self, url: str, stop_at: Callable[[str], bool] | None = None) -> Response:
+    def get(self, url: str, stop_at: Callable[[str], bool] | None = None, max_bytes: int | None = None) -> Response:
+        """GET within the policy; `max_bytes` lowers its size cap for this one answer (media files)."""
         host = urlsplit(url).hostname or ""
         with self._lock:
             reason = self._down.get(host)
         if reason:
             raise Unreachable(reason)
         try:
-            return fetch(url, self.session, self.policy, None, self.pacer, stop_at)
+            policy = replace(self.policy, max_bytes=max_bytes) if max_bytes else self.policy
+            return fetch(url, self.session, policy, None, self.pacer, stop_at)
         except Unreachable as error:
             with self._lock:
                 self._down[host] = str(error)

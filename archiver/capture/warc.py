@@ -114,3 +114,14 @@ class WarcStore:
             self._file.close()
             self._file = None
             self._writer = None
+
+
+def read_payload(directory: str | os.PathLike, name: str, offset: int) -> bytes:
+    """The payload (HTTP body, or resource bytes) of the record at `offset` of a WARC file."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(Path(directory) / name, "rb") as file:
+        file.seek(offset)
+        for record in ArchiveIterator(file):
+            return record.content_stream().read()
+    raise ValueError(f"{name}: no WARC record at offset {offset}")
