@@ -26,6 +26,7 @@ from lxml import etree
 
 from .capture import WarcStore, sha256
 from .document import InputError, decode
+from .evidence.seal import seal_run
 from .extract import extract_document
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
@@ -107,8 +108,9 @@ class ArchiveRun:
                  workers: int = 8, now: Callable[[], datetime] = utc_now, command: str = "archive",
                  job: str | None = None, report: Callable[[str, str], None] | None = None,
                  stop: threading.Event | None = None, max_articles: int | None = None,
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None, tsa_urls: list[str] = ()):
         self.db = db
+        self.tsa_urls = list(tsa_urls)  # RFC 3161 authorities that timestamp the run's captures
         self.stop = stop or threading.Event()
         self.budget = max_articles  # articles this run may still read; None: no limit
         self.progress = progress or (lambda done: None)
@@ -187,6 +189,8 @@ class ArchiveRun:
             self._commit()
             self.warc.close()
             self._finish()
+        seal_run(self.db, run_id=self.summary.run_id, warc_dir=self.warc.directory, warc_name=self.warc.name,
+                 tsa_urls=self.tsa_urls, session=self.session, policy=self.policy, now=self.now, report=self.report)
         return self.summary
 
     def _ingest_file(self, path: str) -> list[str]:

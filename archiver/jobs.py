@@ -38,7 +38,7 @@ STEPS = ("archive", "verify")
 _JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "save_missing",
              "recheck_after_days",
              "max_articles", "workers", "per_host_delay", "per_host_concurrency", "allowed_networks",
-             "timeout", "max_bytes", "retries", "description"}
+             "timeout", "max_bytes", "retries", "description", "tsa"}
 _TOP_KEYS = {"db", "jobs"}
 _DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -72,6 +72,7 @@ class Job:
     max_bytes: int = DEFAULT_MAX_BYTES
     retries: int = 3
     description: str | None = None
+    tsa: list[str] = field(default_factory=list)  # RFC 3161 authorities that timestamp each run's captures
 
     def policy(self) -> FetchPolicy:
         return FetchPolicy.with_timeout(self.timeout, max_bytes=self.max_bytes,
@@ -139,7 +140,7 @@ _TYPES = {"sources": "texts", "url_lists": "texts", "sitemaps": "texts", "schedu
           "checks": "texts", "offline": "flag", "save_missing": "flag", "recheck_after_days": "numbers", "max_articles": "whole",
           "workers": "whole", "per_host_delay": "number", "per_host_concurrency": "whole",
           "allowed_networks": "texts", "timeout": "number", "max_bytes": "whole", "retries": "whole",
-          "description": "text"}
+          "description": "text", "tsa": "texts"}
 
 
 def load_config(path: str | os.PathLike) -> Config:
@@ -207,6 +208,9 @@ def load_config(path: str | os.PathLike) -> Config:
                     raise fail(table, key, f"no such file or directory {source!r} (paths are relative to {base})")
                 resolved.append(str(local))
             setattr(job, key, resolved)
+        for url in job.tsa:
+            if not re.fullmatch(r"https?://\S+", url):
+                raise fail(table, "tsa", f"{url!r} is not an http(s) URL of a timestamp authority")
         for network in job.allowed_networks:
             try:
                 ipaddress.ip_network(network, strict=False)
@@ -305,14 +309,14 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             sources += job.sitemaps
             run = ArchiveRun(db, warc_dir=db_path.parent / "warc", policy=job.policy(), workers=job.workers,
                              command="run", job=job.name, report=report, now=now, stop=stop,
-                             max_articles=job.max_articles, progress=progress)
+                             max_articles=job.max_articles, progress=progress, tsa_urls=job.tsa)
             result.archive = run.run(sources, failed=failures)
         if "verify" in job.steps and not (stop and stop.is_set()):
             due = due_posts(db, job.recheck_after_days, now())
             if due:
                 result.verify = verify(db, due, warc_dir=db_path.parent / "warc", checks=set(job.checks),
                                        offline=job.offline, policy=job.policy(), workers=job.workers, now=now,
-                                       save_missing=job.save_missing)
+                                       save_missing=job.save_missing, tsa_urls=job.tsa)
         db.close()
     return result
 

@@ -26,6 +26,8 @@ import requests
 import sqlite_utils
 
 from .capture import WarcStore
+from .evidence import custody
+from .evidence.seal import seal_run
 from .dates import parse_date
 from .extract import extract_posts
 from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
@@ -399,8 +401,9 @@ class Verifier:
     def __init__(self, db: sqlite_utils.Database, *, warc_dir: str | os.PathLike,
                  checks: set[str] | None = None, offline: bool = False, policy: FetchPolicy | None = None,
                  session: requests.Session | None = None, workers: int = 8, save_missing: bool = False,
-                 now: Callable[[], datetime] = utc_now):
+                 now: Callable[[], datetime] = utc_now, tsa_urls: list[str] = ()):
         self.db = db
+        self.tsa_urls = list(tsa_urls)  # RFC 3161 authorities that timestamp the run's captures
         self.checks = set(checks or ALL_CHECKS)
         unknown = self.checks - set(ALL_CHECKS)
         if unknown:
@@ -427,6 +430,8 @@ class Verifier:
                 self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
                                 [iso(self.now()), status, json.dumps(post_ids or ["all posts"]),
                                  self.summary.run_id])
+        seal_run(self.db, run_id=self.summary.run_id, warc_dir=self.warc.directory, warc_name=self.warc.name,
+                 tsa_urls=self.tsa_urls, session=self.client.session, policy=self.policy, now=self.now)
         return self.summary
 
     def _run(self, post_ids: list[str] | None) -> None:
@@ -506,11 +511,12 @@ class Verifier:
                     self.db.conn.execute("UPDATE media SET resolved_url = ?, resolved_at = ? WHERE post_id = ?"
                                          " AND code = ?", [entry["status_url"], stamp, post_id,
                                                            media_code(entry["link"])])
-        self.db.conn.execute(
+        check_id = self.db.conn.execute(
             "INSERT INTO checks (post_id, check_name, outcome, summary, detail, evidence_url, method, capture_id,"
             " checked_at) VALUES (?,?,?,?,?,?,?,?,?)",
             [post_id, result.check, result.outcome, result.summary, json.dumps(result.detail, ensure_ascii=False),
-             result.evidence_url, result.method, capture_id, stamp])
+             result.evidence_url, result.method, capture_id, stamp]).lastrowid
+        custody.log_check(self.db, check_id, self.summary.run_id)
         self.summary.outcomes[result.outcome] += 1
         if result.outcome in ("warn", "fail", "error"):
             self.summary.findings.append((post_id, result.check, result.outcome, result.summary))
