@@ -450,5 +450,33 @@ def evidence_verify(targets, everything, trust_files, db_path):
     sys.exit(1 if failed else 0)
 
 
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--wacz", "wacz_path", required=True, type=click.Path(dir_okay=False),
+              help="The WACZ file to write.")
+@db_option
+def export(targets, wacz_path, db_path):
+    """Package TARGETS (posts or articles) with their evidence into a WACZ.
+
+    Holds the WARC records of the posts, the articles citing them (or the
+    posts an article cites), pages.jsonl, datapackage.json with every file's
+    hash, and in logs/ each capture's Merkle proof, the TSA tokens with their
+    certificates, and the custody log.
+    """
+    from .evidence.custody import operator
+    from .evidence.verify import capture_ids
+    from .evidence.wacz import export_wacz
+    from .store import utc_now
+
+    db = open_existing_archive(db_path)
+    try:
+        made = export_wacz(db, capture_ids(db, list(targets)), wacz_path, warc_dir=Path(db_path).parent / "warc",
+                           now=utc_now(), actor=operator())
+    except ArchiveError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{made.path}: {len(made.posts)} posts, {len(made.articles)} articles, {made.captures} captures; "
+               f"sha256 {made.sha256}", err=True)
+
+
 if __name__ == "__main__":
     cli()

@@ -40,16 +40,18 @@ class CaptureVerdict:
 
 def capture_ids(db: sqlite_utils.Database, targets: list[str]) -> list[int]:
     """The captures of each target: an article (its URL, or the URL it was read
-    from) and its captures, or a post (stored id or URL), its own captures and
-    those of the articles citing it. Every capture when `targets` is empty."""
+    from): its captures and those of the posts it cites; a post (stored id or
+    URL): its own and those of the articles citing it. Every capture when
+    `targets` is empty."""
     if not targets:
         return [row[0] for row in db.conn.execute("SELECT id FROM captures ORDER BY id")]
     ids: set[int] = set()
     for target in targets:
         article = find_article(db, url=target) or find_article(db, fetch_url=target)
         if article:
-            ids.update(row[0] for row in db.conn.execute("SELECT id FROM captures WHERE article_id = ?",
-                                                         [article["id"]]))
+            ids.update(row[0] for row in db.conn.execute(
+                "SELECT id FROM captures WHERE article_id = ? OR post_id IN"
+                " (SELECT post_id FROM citations WHERE article_id = ?)", [article["id"], article["id"]]))
             continue
         try:
             post_id = find_post_id(db, target)
