@@ -4,6 +4,7 @@ another root, a proof that belongs to another leaf."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -151,3 +152,17 @@ def test_each_verification_is_in_the_custody_log(sealed, authority):
                         " ORDER BY id").fetchall()
     assert [(a, s, c, json.loads(d)["ok"]) for a, s, c, d in logged] == [
         ("verification", f"capture {n}", n, True) for n in (1, 2, 3, 4)]
+
+
+def test_pages_fetched_over_http_verify_down_to_their_payload(tmp_path, local_server, tsa, authority):
+    """Response records: the page's SHA-256 is its body's, after the HTTP headers."""
+    from conftest import Route
+    from test_evidence_seal import fictional_article
+
+    local_server.routes["/story.html"] = Route(fictional_article(7).encode())
+    db, summary = run_archive(tmp_path, [local_server.url("/story.html")], [tsa.url])
+    assert summary.articles_new == 1
+    status, output = evidence_verify(tmp_path, "--all", trust=authority.root_pem)
+    assert (status, verdicts(output)) == (0, {1: "ok"})
+    assert db.execute("SELECT sha256 FROM captures").fetchone()[0] == hashlib.sha256(
+        fictional_article(7).encode()).hexdigest()
