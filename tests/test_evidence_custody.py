@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from datasette.app import Datasette
 from evidence_tsa import authority, tsa  # noqa: F401 (fixtures)
 from test_evidence_seal import LOOPBACK, write_articles
 
@@ -21,7 +23,7 @@ from archiver.evidence.custody import post_custody
 from archiver.jobs import load_config, run_job
 from archiver.reviewers import add_reviewer
 from archiver.schema import open_db
-from archiver.serve import make_datasette
+from archiver.serve import CONFIG, make_datasette
 from archiver.verify import verify
 
 HOST = socket.gethostname()
@@ -149,3 +151,28 @@ def test_timestamps_are_in_the_custody_log(tmp_path, tsa):
     [row] = custody_rows(db, "timestamp")
     assert row[:6] == ("timestamp", "tree 1", None, None, 1, f"archiver archive on {HOST}")
     assert row[7]["tsa"] == tsa.url and len(row[7]["root"]) == 64
+
+
+def test_the_post_page_custody_section_lists_the_post_custody_escaped(archived, tmp_path):
+    """config/templates/_post_custody.html, included by a post page as the post page's own template will."""
+    db, _ = archived
+    db.execute("INSERT INTO verifications (post_id, status, reviewer, created_at) VALUES (?, 'false',"
+               " '<script>alert(1)</script>', '2026-01-01T00:00:00Z')", [POST])
+    db.conn.commit()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_post_custody.html").write_text((CONFIG / "templates" / "_post_custody.html").read_text())
+    (templates / "row.html").write_text('{% extends "default:row.html" %}{% block content %}{{ super() }}'
+                                        '{% include "_post_custody.html" %}{% endblock %}')
+    datasette = Datasette([str(tmp_path / "archive.db")], template_dir=str(templates))
+    page = asyncio.run(datasette.client.get(f"/archive/posts/{POST.replace(':', '~3A')}")).text
+    section = page[page.index('<section class="archiver-section" id="custody">'):]
+    section = section[:section.index("</section>")]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td><td>(.*?)</td></tr>",
+                      section, re.S)
+    capture_at = db.execute("SELECT fetched_at FROM captures WHERE id = 1").fetchone()[0]
+    assert [row[1:4] for row in rows] == [
+        ("capture: capture 1", f"archiver archive on {HOST}", __version__),
+        ("verdict: verification 1", "reviewer &lt;script&gt;alert(1)&lt;/script&gt;", __version__)]
+    assert rows[0][0] == capture_at and rows[1][4] == "status: false"
+    assert f"archiver evidence verify {POST}" in section and "<script>alert" not in page
