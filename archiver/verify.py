@@ -26,9 +26,9 @@ import requests
 import sqlite_utils
 
 from .capture import WarcStore
+from .dates import parse_date
 from .evidence import custody
 from .evidence.seal import seal_run
-from .dates import parse_date
 from .extract import extract_posts
 from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
 from .platforms import match_url
@@ -417,6 +417,13 @@ class Verifier:
         with db.conn:
             cursor = db.execute("INSERT INTO runs (command, started_at) VALUES ('verify', ?)", [iso(now())])
         self.summary = VerifySummary(run_id=cursor.lastrowid)
+        self._unlogged_checks: list[int] = []  # written since the last commit, their custody rows not yet
+
+    def _commit(self) -> None:
+        """Commit the checks written so far, with their custody rows (one statement for the batch)."""
+        custody.log_checks(self.db, self._unlogged_checks, self.summary.run_id)
+        self._unlogged_checks = []
+        commit_with_evidence(self.db, self.warc)
 
     def run(self, post_ids: list[str] | None = None) -> VerifySummary:
         status = "interrupted"
@@ -424,7 +431,7 @@ class Verifier:
             self._run(post_ids)
             status = "ok"
         finally:
-            commit_with_evidence(self.db, self.warc)
+            self._commit()
             self.warc.close()
             with self.db.conn:
                 self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
@@ -489,7 +496,7 @@ class Verifier:
         refresh_summary(self.db, post["id"])
         self.summary.posts += 1
         if self.summary.posts % COMMIT_EVERY == 0:
-            commit_with_evidence(self.db, self.warc)
+            self._commit()
 
     def _adopt(self, post: dict, status_id: str, url: str, stamp: str) -> dict:
         """Give an id-less post the id its media revealed, merging it into the
@@ -516,7 +523,7 @@ class Verifier:
             " checked_at) VALUES (?,?,?,?,?,?,?,?,?)",
             [post_id, result.check, result.outcome, result.summary, json.dumps(result.detail, ensure_ascii=False),
              result.evidence_url, result.method, capture_id, stamp]).lastrowid
-        custody.log_check(self.db, check_id, self.summary.run_id)
+        self._unlogged_checks.append(check_id)
         self.summary.outcomes[result.outcome] += 1
         if result.outcome in ("warn", "fail", "error"):
             self.summary.findings.append((post_id, result.check, result.outcome, result.summary))

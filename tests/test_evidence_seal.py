@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
 from cryptography import x509
 from evidence_tsa import authority, other_authority, other_tsa, tsa  # noqa: F401 (fixtures)
 
@@ -14,6 +15,7 @@ from archiver.archive import archive
 from archiver.evidence.merkle import root_from_proof
 from archiver.evidence.timestamps import load_trust, verify_token
 from archiver.fetch import FetchPolicy
+from archiver.jobs import ConfigError, load_config, run_job
 from archiver.schema import open_db
 
 LOOPBACK = FetchPolicy(allowed_networks=["127.0.0.1/32"], retries=0)
@@ -127,3 +129,24 @@ def test_captures_left_by_a_run_that_died_are_sealed_by_the_next(tmp_path):
     db.conn.commit()
     db, _ = run_archive(tmp_path, [write_articles(tmp_path / "b", 1)], [])
     assert rows(db, "SELECT tree_id, count(*) FROM evidence_leaves GROUP BY tree_id") == [(2, 3)]
+
+
+def test_a_jobs_tsa_list_timestamps_its_runs(tmp_path, tsa, other_tsa):
+    write_articles(tmp_path / "articles", 2)
+    (tmp_path / "jobs.toml").write_text(
+        f'db = "archive.db"\n[jobs.desk]\nsources = ["articles"]\noffline = true\n'
+        f'allowed_networks = ["127.0.0.1/32"]\ntsa = ["{tsa.url}", "{other_tsa.url}"]\n')
+    config = load_config(tmp_path / "jobs.toml")
+    assert config.jobs["desk"].tsa == [tsa.url, other_tsa.url]
+    run_job(config.jobs["desk"], config.db)
+    assert (len(tsa.requests), len(other_tsa.requests)) == (1, 1)
+    db = open_db(str(config.db))
+    assert rows(db, "SELECT tree_id, status FROM evidence_timestamps ORDER BY id") == [(1, "granted"), (1, "granted")]
+
+
+def test_a_tsa_that_is_not_a_url_stops_the_job_file_with_its_line(tmp_path):
+    (tmp_path / "jobs.toml").write_text('[jobs.desk]\nsteps = ["verify"]\ntsa = ["tsa.example"]\n')
+    with pytest.raises(ConfigError) as refused:
+        load_config(tmp_path / "jobs.toml")
+    assert str(refused.value) == (f"{tmp_path / 'jobs.toml'}:3: jobs.desk.tsa: 'tsa.example' is not an http(s) URL "
+                                  "of a timestamp authority")

@@ -147,7 +147,7 @@ def log_verifications(db: sqlite_utils.Database, verdicts: list[CaptureVerdict],
     """A custody row for each capture verified, with what was found."""
     actor = custody.operator()
     with db.conn:
-        for verdict in verdicts:
-            custody.log(db, "verification", f"capture {verdict.capture_id}", actor=actor, now=now,
-                        capture_id=verdict.capture_id,
-                        detail={"ok": verdict.ok, "problems": verdict.problems, "notes": verdict.notes})
+        custody.log_all(db, [dict(action="verification", subject=f"capture {verdict.capture_id}", actor=actor,
+                                  now=now, capture_id=verdict.capture_id,
+                                  detail={"ok": verdict.ok, "problems": verdict.problems, "notes": verdict.notes})
+                             for verdict in verdicts])
