@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/evidence.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
