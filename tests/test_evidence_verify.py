@@ -166,3 +166,15 @@ def test_pages_fetched_over_http_verify_down_to_their_payload(tmp_path, local_se
     assert (status, verdicts(output)) == (0, {1: "ok"})
     assert db.execute("SELECT sha256 FROM captures").fetchone()[0] == hashlib.sha256(
         fictional_article(7).encode()).hexdigest()
+
+
+def test_a_token_older_than_the_captures_it_covers_is_refused(sealed, tsa, authority):
+    """A capture time rewritten to after the timestamp: the token cannot vouch for it."""
+    db, tmp_path = sealed
+    db.execute("UPDATE captures SET fetched_at = '2099-01-01T00:00:00Z' WHERE id = 2")
+    db.conn.commit()
+    status, output = evidence_verify(tmp_path, "--all", trust=authority.root_pem)
+    assert status == 1
+    assert set(verdicts(output).values()) == {
+        f"FAILED: timestamp from {tsa.url} refused: the token's time "
+        f"{db.execute('SELECT gen_time FROM evidence_timestamps').fetchone()[0]} is before the captures it covers"}

@@ -115,3 +115,11 @@ def test_an_export_refuses_a_record_that_no_longer_matches_its_seal(demo):
     status, output = export(tmp_path, POST)
     assert status == 1
     assert "capture 3: its WARC record no longer matches its seal" in output
+
+
+def test_an_export_into_a_missing_folder_says_so(demo):
+    db, tmp_path = demo
+    result = CliRunner().invoke(cli, ["export", POST, "--wacz", str(tmp_path / "nowhere" / "post.wacz"),
+                                      "--db", str(tmp_path / "archive.db")])
+    assert result.exit_code == 1
+    assert f"cannot write {tmp_path / 'nowhere' / 'post.wacz'}: no folder {tmp_path / 'nowhere'}" in result.output

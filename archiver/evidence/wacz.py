@@ -50,6 +50,8 @@ def export_wacz(db: sqlite_utils.Database, capture_ids: list[int], out: str | Pa
     if not capture_ids:
         raise ArchiveError("nothing to export: the posts and articles named have no captures")
     out = Path(out)
+    if not out.parent.is_dir():
+        raise ArchiveError(f"cannot write {out}: no folder {out.parent}; create it or choose another path")
     captures = _rows(db, f"SELECT captures.*, evidence_leaves.tree_id, leaf_index, record_sha256, proof FROM captures"
                          f" LEFT JOIN evidence_leaves ON capture_id = captures.id WHERE captures.id IN"
                          f" ({_marks(capture_ids)}) ORDER BY captures.id", capture_ids)
