@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= db/archive.db
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean replay-assets
+# ReplayWeb.page's built player (ui.js, sw.js) for the WACZ replay test, from
+# the npm package itself (`npm pack`: its own dependencies are bundled in it).
+REPLAYWEBPAGE := 2.5.3
+REPLAY_ASSETS := build/replaywebpage-$(REPLAYWEBPAGE)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +25,16 @@ demo: $(STAMP)
 	@echo "Browse the archive:  $(BIN)/archiver serve --db $(DB)   then open http://127.0.0.1:8001/"
 	@echo "Record verdicts:     $(BIN)/archiver reviewer add YOURNAME   (then log in at http://127.0.0.1:8001/-/login)"
 
-test: $(STAMP)
+test: $(STAMP) $(if $(shell command -v npm),replay-assets)
 	$(BIN)/pytest
+
+replay-assets: $(REPLAY_ASSETS)/sw.js
+
+$(REPLAY_ASSETS)/sw.js:
+	mkdir -p $(REPLAY_ASSETS)
+	cd $(REPLAY_ASSETS) && npm pack --silent replaywebpage@$(REPLAYWEBPAGE) > /dev/null \
+	  && tar xzf replaywebpage-$(REPLAYWEBPAGE).tgz --strip-components=1 package/ui.js package/sw.js package/LICENSE \
+	  && rm replaywebpage-$(REPLAYWEBPAGE).tgz
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
@@ -30,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/deadline.py
 	$(BIN)/python bench/capture.py
+	$(BIN)/python bench/evidence.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -28,6 +28,7 @@ from lxml import etree
 from .capture import WarcStore, sha256
 from .budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
 from .document import InputError
+from .evidence.seal import seal_run
 from .runs import start_run
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
@@ -110,9 +111,10 @@ class ArchiveRun:
                  job: str | None = None, report: Callable[[str, str], None] | None = None,
                  stop: threading.Event | None = None, max_articles: int | None = None,
                  progress: Callable[[int], None] | None = None,
-                 article_budget: float | None = DEFAULT_ARTICLE_BUDGET):
+                 article_budget: float | None = DEFAULT_ARTICLE_BUDGET, tsa_urls: list[str] = ()):
         self.db = db
         self.reader = ArticleReader(article_budget)
+        self.tsa_urls = list(tsa_urls)  # RFC 3161 authorities that timestamp the run's captures
         self.stop = stop or threading.Event()
         self.budget = max_articles  # articles this run may still read; None: no limit
         self.progress = progress or (lambda done: None)
@@ -193,6 +195,8 @@ class ArchiveRun:
             self._commit()
             self.warc.close()
             self._finish()
+        seal_run(self.db, run_id=self.summary.run_id, warc_dir=self.warc.directory, warc_name=self.warc.name,
+                 tsa_urls=self.tsa_urls, session=self.session, policy=self.policy, now=self.now, report=self.report)
         return self.summary
 
     def _ingest_file(self, path: str) -> list[str]:

@@ -88,7 +88,7 @@ class ArticleReader:
             ok, result = self._conn.recv()
         except EOFError:
             self.close(kill=True)
-            raise ReadAborted(f"the process reading it died ; the page may be hostile")
+            raise ReadAborted("the process reading it died; the page may be hostile")
         if not ok:
             raise result
         return result

@@ -126,6 +126,13 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
     sys.exit(1 if failed else 0)
 
 
+def tsa_option(command):
+    """--tsa, repeatable, defaulting to $ARCHIVER_TSA (URLs separated by spaces)."""
+    return click.option("--tsa", "tsa_urls", multiple=True, metavar="URL", envvar="ARCHIVER_TSA",
+                        help="RFC 3161 timestamp authority for the run's captures; repeatable; "
+                             "also $ARCHIVER_TSA.")(command)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @db_option
@@ -133,8 +140,9 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
 @fetch_options
 @click.option("--article-budget", type=click.FloatRange(min=0), default=DEFAULT_ARTICLE_BUDGET, show_default=True,
               metavar="SECONDS", help="Stop reading an article after this long and record it as failed (0: no limit).")
+@tsa_option
 def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_bytes, timeout, allowed_networks,
-            article_budget):
+            article_budget, tsa_urls):
     """Archive the articles in SOURCES and every post they cite.
 
     SOURCE is a file, a directory, - for standard input, an article URL or an
@@ -148,7 +156,7 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
     db = open_archive(db_path)
     with Progress.on_terminal("archive", quiet=as_json) as progress:
         summary = archive_sources(db, list(sources), warc_dir=Path(db_path).parent / "warc", policy=policy,
-                                  workers=workers, article_budget=article_budget,
+                                  workers=workers, article_budget=article_budget, tsa_urls=tsa_urls,
                                   report=lambda source, reason: progress.write(f"archiver: {source}: {reason}"),
                                   progress=lambda done: progress("articles", done))
     if as_json:
@@ -181,8 +189,9 @@ def _check_names(ctx, param, value: str | None):
 @click.option("--save-missing", is_flag=True, help="Ask Save Page Now to archive posts with no Wayback copy.")
 @crawl_options(per_host_delay=1.0, what="Posts checked over the network")
 @fetch_options
+@tsa_option
 def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, save_missing, as_json,
-           max_bytes, timeout, allowed_networks):
+           max_bytes, timeout, allowed_networks, tsa_urls):
     """Run the automatic checks on archived posts and record every result.
 
     Offline: status-id time, handle consistency, cross-citation. Network:
@@ -199,7 +208,7 @@ def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, sa
     with Progress.on_terminal("verify", quiet=as_json) as progress:
         summary = verify_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", checks=checks,
                                offline=offline, policy=policy, workers=workers, save_missing=save_missing,
-                               progress=lambda done, total: progress("posts", done, total))
+                               tsa_urls=tsa_urls, progress=lambda done, total: progress("posts", done, total))
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
@@ -484,6 +493,74 @@ def reviewer_remove(name):
     if not removed:
         raise click.ClickException(f"no reviewer {name!r} in {secrets_path()}")
     click.echo(f"reviewer {name} removed", err=True)
+
+
+@cli.group()
+def evidence():
+    """Check the archive's evidence: WARC records, Merkle proofs, RFC 3161 timestamps."""
+
+
+@evidence.command("verify")
+@click.argument("targets", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Verify every capture in the archive.")
+@click.option("--trust", "trust_files", multiple=True, type=click.Path(dir_okay=False), envvar="ARCHIVER_TSA_ROOTS",
+              help="PEM file of the root certificates TSA tokens must chain to; repeatable; "
+                   "also $ARCHIVER_TSA_ROOTS. Default: the CA bundle of requests (certifi).")
+@db_option
+def evidence_verify(targets, everything, trust_files, db_path):
+    """Re-read and check every capture of TARGETS (posts or articles), or --all.
+
+    For each capture: the page's SHA-256 as recorded, the stored WARC record as
+    sealed, its Merkle proof up to the run's root, and each TSA token of that
+    root. Prints one verdict per capture; exit status 1 on any mismatch.
+    """
+    from .evidence.timestamps import TimestampError, load_trust
+    from .evidence.verify import capture_ids, log_verifications, verify_captures
+    from .store import utc_now
+
+    if not targets and not everything:
+        raise click.UsageError("name the posts or articles to verify, or pass --all")
+    db = open_existing_archive(db_path)
+    try:
+        trust = load_trust(list(trust_files))
+        ids = capture_ids(db, [] if everything else list(targets))
+    except (ArchiveError, TimestampError) as error:
+        raise click.ClickException(str(error))
+    verdicts = verify_captures(db, ids, Path(db_path).parent / "warc", trust)
+    log_verifications(db, verdicts, utc_now())
+    for verdict in verdicts:
+        click.echo(verdict.line(), err=not verdict.ok)
+    failed = [verdict for verdict in verdicts if not verdict.ok]
+    click.echo(f"{len(verdicts)} captures verified: {len(verdicts) - len(failed)} ok, {len(failed)} failed", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--wacz", "wacz_path", required=True, type=click.Path(dir_okay=False),
+              help="The WACZ file to write.")
+@db_option
+def export(targets, wacz_path, db_path):
+    """Package TARGETS (posts or articles) with their evidence into a WACZ.
+
+    Holds the WARC records of the posts, the articles citing them (or the
+    posts an article cites), pages.jsonl, datapackage.json with every file's
+    hash, and in logs/ each capture's Merkle proof, the TSA tokens with their
+    certificates, and the custody log.
+    """
+    from .evidence.custody import operator
+    from .evidence.verify import capture_ids
+    from .evidence.wacz import export_wacz
+    from .store import utc_now
+
+    db = open_existing_archive(db_path)
+    try:
+        made = export_wacz(db, capture_ids(db, list(targets)), wacz_path, warc_dir=Path(db_path).parent / "warc",
+                           now=utc_now(), actor=operator())
+    except ArchiveError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{made.path}: {len(made.posts)} posts, {len(made.articles)} articles, {made.captures} captures; "
+               f"sha256 {made.sha256}", err=True)
 
 
 if __name__ == "__main__":

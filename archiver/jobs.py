@@ -43,7 +43,7 @@ STEPS = ("archive", "capture", "verify")  # in this order; a job runs "archive" 
 _JOB_KEYS = {"sources", "url_lists", "sitemaps", "schedule", "steps", "checks", "offline", "save_missing",
              "recheck_after_days",
              "max_articles", "workers", "per_host_delay", "per_host_concurrency", "allowed_networks",
-             "timeout", "max_bytes", "retries", "description", "article_budget"}
+             "timeout", "max_bytes", "retries", "description", "article_budget", "tsa"}
 _TOP_KEYS = {"db", "jobs"}
 _DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -78,6 +78,7 @@ class Job:
     retries: int = 3
     description: str | None = None
     article_budget: float = DEFAULT_ARTICLE_BUDGET
+    tsa: list[str] = field(default_factory=list)  # RFC 3161 authorities that timestamp each run's captures
 
     def policy(self) -> FetchPolicy:
         return FetchPolicy.with_timeout(self.timeout, max_bytes=self.max_bytes,
@@ -167,7 +168,7 @@ _TYPES = {"sources": "texts", "url_lists": "texts", "sitemaps": "texts", "schedu
           "checks": "texts", "offline": "flag", "save_missing": "flag", "recheck_after_days": "numbers", "max_articles": "whole",
           "workers": "whole", "per_host_delay": "number", "per_host_concurrency": "whole",
           "allowed_networks": "texts", "timeout": "number", "max_bytes": "whole", "retries": "whole",
-          "description": "text", "article_budget": "number"}
+          "description": "text", "article_budget": "number", "tsa": "texts"}
 
 
 def load_config(path: str | os.PathLike, now: datetime | None = None) -> Config:
@@ -248,6 +249,9 @@ def load_config(path: str | os.PathLike, now: datetime | None = None) -> Config:
                     raise fail(table, key, f"no such file or directory {source!r} (paths are relative to {base})")
                 resolved.append(str(local))
             setattr(job, key, resolved)
+        for url in job.tsa:
+            if not re.fullmatch(r"https?://\S+", url):
+                raise fail(table, "tsa", f"{url!r} is not an http(s) URL of a timestamp authority")
         for network in job.allowed_networks:
             try:
                 ipaddress.ip_network(network, strict=False)
@@ -386,7 +390,7 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             run = ArchiveRun(db, warc_dir=db_path.parent / "warc", policy=job.policy(), workers=job.workers,
                              command="run", job=job.name, report=report, now=now, stop=stop,
                              max_articles=job.max_articles, progress=lambda done: progress("articles", done),
-                             article_budget=job.article_budget)
+                             article_budget=job.article_budget, tsa_urls=job.tsa)
             result.archive = run.run(sources, failed=failures)
         # posts due are chosen once: capturing them records checks, which would make them look checked
         due = due_posts(db, job.recheck_after_days, now()) if not (stop and stop.is_set()) else []
@@ -399,7 +403,7 @@ def run_job(job: Job, db_path: Path, *, stop: threading.Event | None = None,
             if due:
                 result.verify = verify(db, due, warc_dir=db_path.parent / "warc", checks=set(job.checks),
                                        offline=job.offline, policy=job.policy(), workers=job.workers, now=now,
-                                       save_missing=job.save_missing,
+                                       save_missing=job.save_missing, tsa_urls=job.tsa,
                                        progress=lambda done, total: progress("posts", done, total))
     return result
 

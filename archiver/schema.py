@@ -513,6 +513,106 @@ def m032_snapshots(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m040_evidence(db: sqlite_utils.Database) -> None:
+    """Evidence (archiver/evidence/): the custody log, append-only like the
+    verdict logs; the Merkle tree that seals each run's captures, each
+    capture's inclusion proof, and the RFC 3161 tokens of each root, kept in
+    tables of their own keyed by capture and run."""
+    db.executescript(f"""
+    CREATE TABLE custody_tool (version TEXT NOT NULL);
+    INSERT INTO custody_tool VALUES ('unknown');
+    CREATE TABLE custody (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ({_vocabulary(CUSTODY_ACTIONS)})),
+        subject TEXT NOT NULL,
+        post_id TEXT,
+        capture_id INTEGER,
+        run_id INTEGER,
+        actor TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{{}}'
+    );
+    CREATE INDEX custody_post ON custody(post_id) WHERE post_id IS NOT NULL;
+    CREATE INDEX custody_capture ON custody(capture_id, action) WHERE capture_id IS NOT NULL;
+    CREATE INDEX custody_action ON custody(action, id);
+    CREATE TABLE evidence_trees (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        root TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE evidence_leaves (
+        capture_id INTEGER PRIMARY KEY REFERENCES captures(id),
+        tree_id INTEGER NOT NULL REFERENCES evidence_trees(id),
+        leaf_index INTEGER NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        record_length INTEGER NOT NULL,
+        proof TEXT NOT NULL
+    );
+    CREATE INDEX evidence_leaves_tree ON evidence_leaves(tree_id, leaf_index);
+    CREATE TABLE evidence_timestamps (
+        id INTEGER PRIMARY KEY,
+        tree_id INTEGER NOT NULL REFERENCES evidence_trees(id),
+        tsa_url TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'granted')),
+        response BLOB,
+        certificates TEXT,
+        gen_time TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_attempt_at TEXT,
+        UNIQUE (tree_id, tsa_url)
+    );
+    CREATE INDEX evidence_timestamps_pending ON evidence_timestamps(status, tsa_url);
+    CREATE TRIGGER evidence_trees_fixed BEFORE UPDATE ON evidence_trees
+    BEGIN SELECT RAISE(ABORT, 'a sealed Merkle tree never changes'); END;
+    CREATE TRIGGER evidence_trees_kept BEFORE DELETE ON evidence_trees
+    BEGIN SELECT RAISE(ABORT, 'a sealed Merkle tree never changes'); END;
+    CREATE TRIGGER evidence_leaves_fixed BEFORE UPDATE ON evidence_leaves
+    BEGIN SELECT RAISE(ABORT, 'an inclusion proof never changes'); END;
+    CREATE TRIGGER evidence_leaves_kept BEFORE DELETE ON evidence_leaves
+    BEGIN SELECT RAISE(ABORT, 'an inclusion proof never changes'); END;
+    CREATE TRIGGER evidence_tokens_fixed BEFORE UPDATE ON evidence_timestamps WHEN OLD.status = 'granted'
+    BEGIN SELECT RAISE(ABORT, 'a granted timestamp never changes'); END;
+    CREATE TRIGGER evidence_tokens_kept BEFORE DELETE ON evidence_timestamps
+    BEGIN SELECT RAISE(ABORT, 'timestamps are kept, pending or granted'); END;
+    """)
+    db.executescript(_CUSTODY_TRIGGERS)
+
+
+CUSTODY_ACTIONS = ("capture", "check", "verdict", "timestamp", "export", "verification")
+# The custody log is append-only: UPDATE and DELETE raise, and so does an
+# INSERT on an existing id, which is what REPLACE would do (its implicit
+# delete fires no delete trigger). Verdicts, wherever they are recorded (the
+# web UI's canned queries, `archiver tag`), add their custody row here.
+_CUSTODY_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+_CUSTODY_TRIGGERS = f"""
+CREATE TRIGGER IF NOT EXISTS custody_no_update BEFORE UPDATE ON custody
+BEGIN SELECT RAISE(ABORT, 'custody is append-only: add a new entry instead'); END;
+CREATE TRIGGER IF NOT EXISTS custody_no_delete BEFORE DELETE ON custody
+BEGIN SELECT RAISE(ABORT, 'custody is append-only: add a new entry instead'); END;
+CREATE TRIGGER IF NOT EXISTS custody_no_replace BEFORE INSERT ON custody
+WHEN EXISTS (SELECT 1 FROM custody WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'custody is append-only: add a new entry instead'); END;
+CREATE TRIGGER IF NOT EXISTS custody_of_verdicts AFTER INSERT ON verifications
+BEGIN
+  INSERT INTO custody (at, action, subject, post_id, actor, tool_version, detail)
+  VALUES ({_CUSTODY_NOW}, 'verdict', 'verification ' || NEW.id, NEW.post_id, 'reviewer ' || NEW.reviewer,
+          (SELECT version FROM custody_tool), json_object('status', NEW.status));
+END;
+CREATE TRIGGER IF NOT EXISTS custody_of_account_verdicts AFTER INSERT ON account_verdicts
+BEGIN
+  INSERT INTO custody (at, action, subject, actor, tool_version, detail)
+  VALUES ({_CUSTODY_NOW}, 'verdict', 'account_verdict ' || NEW.id, 'reviewer ' || NEW.reviewer,
+          (SELECT version FROM custody_tool),
+          json_object('account', NEW.account_id, 'credibility', NEW.credibility));
+END;
+"""
+
+
+@migrations()
 def m070_backfill_slices(db: sqlite_utils.Database) -> None:
     """Slices of web archives a backfill has ingested: a killed backfill
     restarts at the first slice not recorded here, without duplicates (a
@@ -613,11 +713,21 @@ def ensure_triggers(db: sqlite_utils.Database) -> None:
     drops triggers silently. Writes (and so waits for the write lock) only
     when one is missing."""
     script = (_LOG_GUARDS + _COUNT_TRIGGERS + _TALLY_TRIGGERS + _REPLACE_AND_DELETE_GUARDS
-              + _FLAG_LEVEL_TRIGGER)
+              + _FLAG_LEVEL_TRIGGER + _CUSTODY_TRIGGERS)
     wanted = set(re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", script))
     present = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     if wanted - present:
         db.executescript(script)
+
+
+def note_tool_version(db: sqlite_utils.Database) -> None:
+    """The version the custody triggers write; set when it changes, so
+    opening the archive to read it writes nothing."""
+    from . import __version__
+
+    if db.execute("SELECT version FROM custody_tool").fetchone()[0] != __version__:
+        with db.conn:
+            db.execute("UPDATE custody_tool SET version = ?", [__version__])
 
 
 BUSY_TIMEOUT_MS = 60_000  # how long a statement waits for another writer's lock before SQLITE_BUSY
@@ -662,3 +772,4 @@ def open_db(path: str) -> sqlite_utils.Database:
 def _upgrade(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
     ensure_triggers(db)
+    note_tool_version(db)

@@ -27,6 +27,8 @@ import sqlite_utils
 
 from .capture import WarcStore
 from .dates import parse_date
+from .evidence import custody
+from .evidence.seal import seal_run
 from .extract import extract_posts
 from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
 from .platforms import match_url
@@ -407,9 +409,11 @@ class Verifier:
     def __init__(self, db: sqlite_utils.Database, *, warc_dir: str | os.PathLike,
                  checks: set[str] | None = None, offline: bool = False, policy: FetchPolicy | None = None,
                  session: requests.Session | None = None, workers: int = 8, save_missing: bool = False,
-                 now: Callable[[], datetime] = utc_now, progress: Callable[[int, int], None] | None = None):
+                 now: Callable[[], datetime] = utc_now, progress: Callable[[int, int], None] | None = None,
+                 tsa_urls: list[str] = ()):
         self.db = db
         self.progress = progress or (lambda done, total: None)
+        self.tsa_urls = list(tsa_urls)  # RFC 3161 authorities that timestamp the run's captures
         self.checks = set(checks or ALL_CHECKS)
         unknown = self.checks - set(ALL_CHECKS)
         if unknown:
@@ -422,6 +426,13 @@ class Verifier:
         self.warc = WarcStore(warc_dir, now())
         self.run_lock = start_run(db, "verify", None, iso(now()))
         self.summary = VerifySummary(run_id=self.run_lock.run_id)
+        self._unlogged_checks: list[int] = []  # written since the last commit, their custody rows not yet
+
+    def _commit(self) -> None:
+        """Commit the checks written so far, with their custody rows (one statement for the batch)."""
+        custody.log_checks(self.db, self._unlogged_checks, self.summary.run_id)
+        self._unlogged_checks = []
+        commit_with_evidence(self.db, self.warc)
 
     def run(self, post_ids: list[str] | None = None) -> VerifySummary:
         status = "interrupted"
@@ -429,13 +440,15 @@ class Verifier:
             self._run(post_ids)
             status = "ok"
         finally:
-            commit_with_evidence(self.db, self.warc)
+            self._commit()
             self.warc.close()
             with self.db.conn:
                 self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
                                 [iso(self.now()), status, json.dumps(post_ids or ["all posts"]),
                                  self.summary.run_id])
             self.run_lock.release()
+        seal_run(self.db, run_id=self.summary.run_id, warc_dir=self.warc.directory, warc_name=self.warc.name,
+                 tsa_urls=self.tsa_urls, session=self.client.session, policy=self.policy, now=self.now)
         return self.summary
 
     def _run(self, post_ids: list[str] | None) -> None:
@@ -464,7 +477,7 @@ class Verifier:
     def _collect(self, pending: dict[Future, str]) -> None:
         done, _ = wait(pending, timeout=0, return_when=FIRST_COMPLETED)
         if not done:  # idle: do not hold the write lock while the network works
-            commit_with_evidence(self.db, self.warc)
+            self._commit()
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             self._record(pending.pop(future), future.result())
@@ -504,7 +517,7 @@ class Verifier:
         self.summary.posts += 1
         self.progress(self.summary.posts, self.total)
         if self.summary.posts % COMMIT_EVERY == 0:
-            commit_with_evidence(self.db, self.warc)
+            self._commit()
 
     def _adopt(self, post: dict, status_id: str, url: str, stamp: str) -> dict:
         """Give an id-less post the id its media revealed, merging it into the
@@ -530,11 +543,12 @@ class Verifier:
                     self.db.conn.execute("UPDATE media SET resolved_url = ?, resolved_at = ? WHERE post_id = ?"
                                          " AND code = ?", [entry["status_url"], stamp, post_id,
                                                            media_code(entry["link"])])
-        self.db.conn.execute(
+        check_id = self.db.conn.execute(
             "INSERT INTO checks (post_id, check_name, outcome, summary, detail, evidence_url, method, capture_id,"
             " checked_at) VALUES (?,?,?,?,?,?,?,?,?)",
             [post_id, result.check, result.outcome, result.summary, json.dumps(result.detail, ensure_ascii=False),
-             result.evidence_url, result.method, capture_id, stamp])
+             result.evidence_url, result.method, capture_id, stamp]).lastrowid
+        self._unlogged_checks.append(check_id)
         self.summary.outcomes[result.outcome] += 1
         if result.outcome in ("warn", "fail", "error"):
             self.summary.findings.append((post_id, result.check, result.outcome, result.summary))

@@ -142,13 +142,17 @@ def fetch(url: str, session: requests.Session, policy: FetchPolicy | None = None
         attempt += 1
 
 
-def open_stream(url: str, policy: FetchPolicy, session: requests.Session | None = None) -> requests.Response:
-    """A GET whose body is read as it arrives, for files too big to hold (a
-    remote WARC of a gigabyte): the guard and the pinned connection of
-    `fetch`, socket timeouts per read, no size cap and no redirects."""
+def open_stream(url: str, policy: FetchPolicy, session: requests.Session | None = None, *,
+                method: str = "GET", data: bytes | None = None,
+                headers: dict[str, str] | None = None) -> requests.Response:
+    """A request whose answer is read as it arrives, by the caller: a remote
+    WARC of a gigabyte, or a POST such as a timestamp query. The guard and the
+    pinned connection of `fetch`, socket timeouts per read; no size cap, no
+    redirects, no retries."""
     session = session or make_session()
+    _pin_adapters(session)
     target = check_url(url, policy)
-    return _send(session, target, None, policy, Deadline(float("inf")))
+    return _send(session, target, headers, policy, Deadline(float("inf")), method=method, data=data)
 
 
 def retry_wait(retry_after: str | None, default: float) -> float:
@@ -233,14 +237,15 @@ def _fetch_once(url: str, session: requests.Session, policy: FetchPolicy,
 
 
 def _send(session: requests.Session, target: Target, headers: dict[str, str] | None, policy: FetchPolicy,
-          deadline: Deadline) -> requests.Response:
+          deadline: Deadline, method: str = "GET", data: bytes | None = None) -> requests.Response:
     """Send to the checked addresses in turn until one takes the connection, as
     urllib3 does with the addresses it resolves itself; through a proxy, once."""
     settings = session.merge_environment_settings(target.url, {}, True, None, None)
     addresses = target.addresses[:1] if select_proxy(target.url, settings["proxies"]) else target.addresses
 
     def send_to(address: str) -> requests.Response:
-        return session.send(pinned_request(session, target, address, headers), allow_redirects=False, **settings,
+        return session.send(pinned_request(session, target, address, headers, method, data), allow_redirects=False,
+                            **settings,
                             timeout=(deadline.timeout(policy.connect_timeout), deadline.timeout(policy.read_timeout)))
 
     for address in addresses[:-1]:

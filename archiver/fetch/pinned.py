@@ -108,10 +108,10 @@ class PinnedAdapter(HTTPAdapter):
         return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
 
 
-def pinned_request(session: requests.Session, target: Target, address: str,
-                   headers: dict[str, str] | None) -> requests.PreparedRequest:
-    """A GET of `target` built from its parsed parts, to be connected to `address`."""
-    prepared = session.prepare_request(requests.Request("GET", target.url, headers=headers))
+def pinned_request(session: requests.Session, target: Target, address: str, headers: dict[str, str] | None,
+                   method: str = "GET", data: bytes | None = None) -> requests.PreparedRequest:
+    """A request (a GET, unless told) of `target` built from its parsed parts, to be connected to `address`."""
+    prepared = session.prepare_request(requests.Request(method, target.url, headers=headers, data=data))
     prepared.headers["Host"] = target.authority
     prepared.pinned_address = address
     return prepared
