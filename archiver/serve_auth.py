@@ -117,7 +117,7 @@ async def _check_password(datasette, request, name: str, password: str) -> tuple
     wait = logins.throttle.wait(keys, time.monotonic())
     if wait > 0:
         seconds = math.ceil(wait)
-        return (None, f"Too many failed logins: wait {seconds} seconds, then log in again at /-/login.",
+        return (None, f"Too many logins: wait {seconds} seconds, then log in again at /-/login.",
                 {"Retry-After": str(seconds)})
     if logins.checking >= CHECKING_AT_ONCE:
         return None, "The server is checking other logins: try again in a moment.", {"Retry-After": "1"}
@@ -126,6 +126,7 @@ async def _check_password(datasette, request, name: str, password: str) -> tuple
     except ReviewerError as error:
         print(f"archiver serve: logins refused: {error}", file=sys.stderr)
         return None, "Logins are unavailable: the server cannot read its reviewers file (its log says why).", {}
+    logins.throttle.checked(keys, time.monotonic())
     logins.checking += 1
     try:
         matches = await asyncio.get_running_loop().run_in_executor(_HASHING, _password_matches, password,

@@ -280,7 +280,7 @@ def test_failed_logins_are_throttled_per_address_and_per_name(site):
         assert "Invalid username or password" in site.log_in(password="wrong guess").text
     refused = site.log_in()  # even the right password waits
     assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
-    assert "Too many failed logins: wait 1 seconds" in refused.text and "ds_actor" not in site.cookies
+    assert "Too many logins: wait 1 seconds" in refused.text and "ds_actor" not in site.cookies
     assert site.log_in("bob", "anything at all").status_code == 429  # same address, other name
     elsewhere = Browser(site.ds, address="10.0.0.9")
     assert elsewhere.log_in().status_code == 429  # other address, same name
@@ -298,6 +298,19 @@ def test_the_login_throttle_doubles_the_wait_up_to_a_ceiling():
     assert throttle.wait(["name:alice"], 33) == 7 and throttle.wait(["address:10.0.0.2"], 33) == 0
     throttle.succeeded(keys)
     assert throttle.wait(keys, 33) == 0
+
+
+def test_right_passwords_too_are_checked_at_most_so_often_per_address_and_name():
+    """Issue 14.8: a flood of right passwords made every PBKDF2 check and slowed every page."""
+    throttle, keys = LoginThrottle(checks=3, window=60), ["address:10.0.0.1", "name:alice"]
+    checked = []
+    for now in range(0, 130, 5):  # a right password every 5 s
+        if throttle.wait(keys, now) <= 0:
+            throttle.checked(keys, now)
+            throttle.succeeded(keys)
+            checked.append(now)
+    assert checked == [0, 5, 10, 60, 65, 70, 120, 125]
+    assert throttle.wait(["address:10.0.0.2"], 126) == 0 and throttle.wait(["name:alice"], 126) == 4
 
 
 def test_the_login_throttle_forgets_the_oldest_names_first():
