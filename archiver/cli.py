@@ -442,7 +442,8 @@ def backfill(sources, db_path, parquet_dir, workers, scheduler, all_articles, ba
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
         seconds = time.monotonic() - started
-        click.echo(f"run {summary.run_id} {summary.status}: {summary.records:,} records read in {seconds:.1f} s "
+        run = f"run {summary.run_id}" if summary.run_id is not None else f"backfill into {parquet_dir}"
+        click.echo(f"{run} {summary.status}: {summary.records:,} records read in {seconds:.1f} s "
                    f"({summary.html:,} HTML), {summary.pages:,} pages citing posts, {summary.posts_new:,} new posts, "
                    f"{summary.slices_skipped} slices done before, {len(summary.errors)} errors", err=True)
     sys.exit(1 if summary.errors else 0)

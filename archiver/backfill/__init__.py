@@ -35,11 +35,8 @@ def backfill(sources: list[str], *, db: sqlite_utils.Database | None = None, par
     """
     if (db is None) == (parquet_dir is None):
         raise ValueError("backfill into an archive (db) or a Parquet dataset (parquet_dir), one of them")
-    summary_db = db if db is not None else sqlite_utils.Database(memory=True)
-    if db is None:
-        from ..schema import migrations
-        migrations.apply(summary_db)  # the run's counts, kept in memory: the dataset is the output
-    summary = ingest.start_run(summary_db, list(sources))
+    # Into a dataset, the run is not an archive's run: its counts are only returned.
+    summary = ingest.start_run(db, list(sources)) if db is not None else BackfillSummary(run_id=None)
     extents = []
     for item in warc_extents(list(sources), base_url=base_url, allowed_networks=allowed_networks):
         if isinstance(item, Failed):
@@ -74,7 +71,10 @@ def backfill(sources: list[str], *, db: sqlite_utils.Database | None = None, par
                 run_tasks(client, todo, all_articles, write, advance)
         status = "failed" if summary.errors else "ok"
     finally:
-        ingest.finish_run(summary_db, summary, status)
+        if db is not None:
+            ingest.finish_run(db, summary, status)
+        else:
+            summary.status = status
     return summary
 
 

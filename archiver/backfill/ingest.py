@@ -22,7 +22,7 @@ from .work import Page, SliceResult
 
 @dataclass
 class BackfillSummary:
-    run_id: int
+    run_id: int | None  # None for a backfill into a Parquet dataset, which has no runs table
     slices: int = 0
     slices_skipped: int = 0  # done by an earlier, interrupted backfill
     records: int = 0
