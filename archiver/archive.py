@@ -26,12 +26,12 @@ import sqlite_utils
 from lxml import etree
 
 from .capture import WarcStore, sha256
-from .budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
-from .document import InputError
 from .evidence.seal import seal_run
-from .runs import start_run
+from .extract.budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
+from .extract.document import InputError
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
+from .store.runs import start_run
 from .store import (begin_write, commit_with_evidence, find_article, find_feed, iso, keep_response,
                     record_capture, record_citations, remember_entry, seen_entries, touch_article, touch_feed,
                     update_feed, upsert_article, utc_now, writing)

@@ -10,14 +10,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .budget import DEFAULT_ARTICLE_BUDGET
-from .document import InputError, decode
 from .extract import extract_document
+from .extract.budget import DEFAULT_ARTICLE_BUDGET
+from .extract.document import InputError, decode
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .progress import Progress
-from .schema import POST_STATUSES, open_db
 from .sources import Failed, read_sources
 from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
+from .store.schema import POST_STATUSES, open_db
 from .verify import ALL_CHECKS, verify as verify_posts
 
 DEFAULT_DB = "db/archive.db"
@@ -388,7 +388,7 @@ def serve(db_path, host, port):
     reviewer logins made with 'archiver reviewer add'.
     """
     from .serve import serve as run_datasette
-    from .serve_auth import LoginSettingError
+    from .serve.auth import LoginSettingError
 
     open_existing_archive(db_path)  # brings the schema up to date before Datasette reads it
     click.echo(f"Serving {db_path} on http://{host}:{port}/  (Ctrl-C to stop; reviewers log in at /-/login)",
@@ -472,7 +472,7 @@ def reviewer():
 @click.password_option(help="The reviewer's password (prompted, twice, if not given).")
 def reviewer_add(name, password):
     """Add reviewer NAME, or set a new password; asks for the password."""
-    from .reviewers import ReviewerError, add_reviewer, secrets_path
+    from .serve.reviewers import ReviewerError, add_reviewer, secrets_path
 
     try:
         add_reviewer(name, password)
@@ -485,7 +485,7 @@ def reviewer_add(name, password):
 @click.argument("name")
 def reviewer_remove(name):
     """Remove reviewer NAME's login (their verdicts stay in the log)."""
-    from .reviewers import ReviewerError, remove_reviewer, secrets_path
+    from .serve.reviewers import ReviewerError, remove_reviewer, secrets_path
 
     try:
         removed = remove_reviewer(name)

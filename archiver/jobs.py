@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Callable
 import sqlite_utils
 
 from .archive import ArchiveRun, RunSummary
-from .budget import DEFAULT_ARTICLE_BUDGET
+from .extract.budget import DEFAULT_ARTICLE_BUDGET
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
-from .schema import open_db
 from .sources import Failed, is_url
 from .store import iso, utc_now, writing
+from .store.schema import open_db
 from .verify import ALL_CHECKS, VerifySummary, verify
 
 if TYPE_CHECKING:

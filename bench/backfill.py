@@ -32,7 +32,7 @@ from archiver.backfill import backfill  # noqa: E402
 from archiver.backfill.ingest import ingest_slice, start_run  # noqa: E402
 from archiver.backfill.records import WarcExtent  # noqa: E402
 from archiver.backfill.work import extract_slice  # noqa: E402
-from archiver.schema import open_db  # noqa: E402
+from archiver.store.schema import open_db  # noqa: E402
 
 DEVSET = ROOT.parent / "shared" / "devset"
 

@@ -35,7 +35,7 @@ from conftest import Route  # noqa: E402
 from archiver.capture.run import capture  # noqa: E402
 from archiver.capture.settings import CaptureSettings  # noqa: E402
 from archiver.fetch import FetchPolicy  # noqa: E402
-from archiver.schema import open_db  # noqa: E402
+from archiver.store.schema import open_db  # noqa: E402
 
 HOSTS = [f"i{n:02d}.social.example" for n in range(20)]
 LATENCY = 0.2

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest import write_articles  # noqa: E402
 
 from archiver.archive import ArchiveRun  # noqa: E402
-from archiver.schema import open_db  # noqa: E402
+from archiver.store.schema import open_db  # noqa: E402
 
 
 def writer(db_path: str, folders: list[str], warc_dir: str, results) -> None:

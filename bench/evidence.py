@@ -28,7 +28,7 @@ from archiver.evidence.records import read_record  # noqa: E402
 from archiver.evidence.timestamps import load_trust  # noqa: E402
 from archiver.evidence.verify import capture_ids, log_verifications, verify_captures  # noqa: E402
 from archiver.fetch import FetchPolicy  # noqa: E402
-from archiver.schema import open_db  # noqa: E402
+from archiver.store.schema import open_db  # noqa: E402
 from archiver.store import utc_now  # noqa: E402
 from evidence_tsa import TimestampServer, make_authority  # noqa: E402
 from ingest import write_articles  # noqa: E402

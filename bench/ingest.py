@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpus import page  # noqa: E402
 
 from archiver.archive import archive  # noqa: E402
-from archiver.budget import DEFAULT_ARTICLE_BUDGET  # noqa: E402
-from archiver.schema import open_db  # noqa: E402
+from archiver.extract.budget import DEFAULT_ARTICLE_BUDGET  # noqa: E402
+from archiver.store.schema import open_db  # noqa: E402
 
 
 def write_articles(folder: Path, count: int, citations: int, full_pages: bool = False) -> None:

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import serve as serve_bench  # noqa: E402  (bench/serve.py: the archive generator and page timer)
 
-from archiver.reviewers import add_reviewer  # noqa: E402
+from archiver.serve.reviewers import add_reviewer  # noqa: E402
 
 REVIEWER, PASSWORD = "fxreviewer", "a fictional reviewer's password"
 PAGE = "/archive/posts"

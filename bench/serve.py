@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archiver.schema import POST_STATUSES, migrations, open_db  # noqa: E402
+from archiver.store.schema import POST_STATUSES, migrations, open_db  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 COMMON = ("the of and to in a is on at with from for by this that was were after near "

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archiver.archive import archive  # noqa: E402
-from archiver.schema import open_db  # noqa: E402
+from archiver.store.schema import open_db  # noqa: E402
 from archiver.verify import verify  # noqa: E402
 from ingest import write_articles  # noqa: E402
 

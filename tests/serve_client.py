@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from archiver.serve_auth import login_cookie
+from archiver.serve.auth import login_cookie
 
 
 class Client:

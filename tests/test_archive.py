@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.archive import archive
 from archiver.capture import WarcStore
 from archiver.fetch import FetchPolicy
-from archiver.schema import migrations, open_db
+from archiver.store.schema import migrations, open_db
 from archiver.store import add_verdict
 from conftest import Route
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect, sync_playwright
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.jobs import load_config, run_job
-from archiver.reviewers import add_reviewer
+from archiver.serve.reviewers import add_reviewer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -10,8 +10,8 @@ import sqlite_utils
 from playwright.sync_api import sync_playwright
 
 from archiver.archive import archive
-from archiver.reviewers import add_reviewer
-from archiver.schema import open_db
+from archiver.serve.reviewers import add_reviewer
+from archiver.store.schema import open_db
 from desk_hostile import PAGES, RUN, add_hostile_rows
 from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, start_server
 

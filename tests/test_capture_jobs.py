@@ -7,7 +7,7 @@ import json
 from test_jobs import archiver, job_file
 from test_verify import embed, page, status_id
 
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 
 JULY = status_id("2021-07-07")
 

@@ -14,7 +14,7 @@ from capture_standin import PUBLIC, jpeg, photo, standin, warcs_checked  # noqa:
 
 from archiver.capture.run import capture
 from archiver.capture.settings import CaptureSettings
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 
 THUMB = jpeg(photo(21).resize((480, 360)))
 DID = "did:plc:fxdesk0000000000000000"

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from archiver.schema import migrations, open_db
+from archiver.store.schema import migrations, open_db
 
 CAPTURE = ("INSERT INTO captures (id, kind, url, post_id, fetched_at, http_status, headers, size, sha256,"
            " warc_path, warc_offset) VALUES (?, ?, ?, 'twitter:1', '2021-07-08T00:00:00Z', 200, '{}', 3, 'ab',"

@@ -21,8 +21,8 @@ from archiver.archive import archive
 from archiver.cli import cli
 from archiver.evidence.custody import post_custody
 from archiver.jobs import load_config, run_job
-from archiver.reviewers import add_reviewer
-from archiver.schema import open_db
+from archiver.serve.reviewers import add_reviewer
+from archiver.store.schema import open_db
 from archiver.serve import CONFIG, make_datasette
 from archiver.verify import verify
 from serve_client import Client

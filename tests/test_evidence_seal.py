@@ -16,7 +16,7 @@ from archiver.evidence.merkle import root_from_proof
 from archiver.evidence.timestamps import load_trust, verify_token
 from archiver.fetch import FetchPolicy
 from archiver.jobs import ConfigError, load_config, run_job
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 
 LOOPBACK = FetchPolicy(allowed_networks=["127.0.0.1/32"], retries=0)
 

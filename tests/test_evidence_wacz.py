@@ -18,7 +18,7 @@ from test_evidence_seal import LOOPBACK
 
 from archiver.archive import archive
 from archiver.cli import cli
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "articles"
 POST = "twitter:1711441393873846371"  # cited by the sample river-crossing.html alone

@@ -2,8 +2,8 @@
 
 import pytest
 
-from archiver import dates
-from archiver.dates import parse_date
+from archiver.extract import dates
+from archiver.extract.dates import parse_date
 
 FAST = {
     "2021-07-08T06:00:00Z": "2021-07-08",

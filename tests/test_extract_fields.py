@@ -8,7 +8,7 @@ import json
 
 from archiver.archive import archive
 from archiver.extract import extract_posts
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 
 PROSE = "<p>" + "The fictional harbour office said on Monday that the ferry would run again. " * 3 + "</p>"
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from archiver.cli import cli
 from archiver.jobs import cron_trigger, due_posts
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 from conftest import Route
 
 ARTICLE = ('<html><head><title>Fictional {n}</title></head><body><article><p>A fictional outlet, story {n}.</p>'

@@ -9,7 +9,7 @@ import sys
 
 from click.testing import CliRunner
 
-from archiver.budget import ArticleReader
+from archiver.extract.budget import ArticleReader
 from archiver.cli import cli
 
 STORY = ('<html><head><link rel="canonical" href="https://fx.example/{n}"></head><body><article><p>Story {n}.</p>'

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 from test_store_concurrency import write_articles
 
 

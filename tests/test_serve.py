@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from archiver.archive import archive
 from archiver.cli import cli
-from archiver.facets import equality_filters
-from archiver.reviewers import add_reviewer, load_reviewers
-from archiver.schema import open_db
+from archiver.serve.facets import equality_filters
+from archiver.serve.reviewers import add_reviewer, load_reviewers
+from archiver.store.schema import open_db
 from archiver.serve import make_datasette
 from archiver.verify import verify
 from serve_client import Client

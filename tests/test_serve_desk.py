@@ -17,12 +17,12 @@ import lxml.html
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.desk.cards import liveness
-from archiver.desk.checks import comparison
-from archiver.desk.links import linked_text, same_origin_path
+from archiver.serve.desk.cards import liveness
+from archiver.serve.desk.checks import comparison
+from archiver.serve.desk.links import linked_text, same_origin_path
 from archiver.jobs import load_config, run_job
-from archiver.reviewers import add_reviewer
-from archiver.schema import open_db
+from archiver.serve.reviewers import add_reviewer
+from archiver.store.schema import open_db
 from archiver.serve import make_datasette
 from desk_hostile import PAGES, RUN, add_hostile_rows
 from serve_client import Client

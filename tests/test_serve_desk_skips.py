@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from archiver.archive import archive
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 from archiver.verify import verify
 
 PAGE = ('<html><body><article><p>A fictional outlet.</p><blockquote class="twitter-tweet"><p>Fictional flood'

@@ -20,11 +20,11 @@ import requests
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.login_throttle import LoginThrottle
-from archiver.reviewers import add_reviewer, remove_reviewer, session_key
-from archiver.schema import open_db
+from archiver.serve.login_throttle import LoginThrottle
+from archiver.serve.reviewers import add_reviewer, remove_reviewer, session_key
+from archiver.store.schema import open_db
 from archiver.serve import make_datasette
-from archiver.serve_auth import CONTENT_SECURITY_POLICY, login_cookie, login_lifetime
+from archiver.serve.auth import CONTENT_SECURITY_POLICY, login_cookie, login_lifetime
 from datasette.app import Datasette
 from datasette.utils import baseconv
 from datasette_auth_passwords.utils import hash_password

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.document import InputError, decode
+from archiver.extract.document import InputError, decode
 
 EMBED = ('<blockquote class="twitter-tweet"><p>{text}</p>&mdash; Fx Desk (@FxDesk) '
          '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')

@@ -10,7 +10,7 @@ import json
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 from conftest import Route
 
 POISON = ["http://[::1/x", "http://a..b/x", f"http://{'a' * 70}.example/x", "http://news.example:99999/x",
@@ -73,7 +73,7 @@ def test_a_poison_url_given_directly_is_recorded_and_the_good_ones_are_archived(
 
 def test_a_page_that_breaks_the_parser_is_recorded_and_the_others_are_archived(local_server, tmp_path,
                                                                                  monkeypatch):
-    from archiver import budget as archive_module  # where articles are read; in this process with no budget
+    from archiver.extract import budget as archive_module  # where articles are read; in this process with no budget
     extract = archive_module.extract_document
 
     def breaks_on_the_second(document, url):

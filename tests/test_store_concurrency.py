@@ -8,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 
 POOL = 400  # posts shared by both writers' articles: they upsert the same rows
 

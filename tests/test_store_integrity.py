@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from archiver.schema import migrations, open_db
+from archiver.store.schema import migrations, open_db
 from archiver.serve import make_datasette
 from archiver.store import add_verdict
 

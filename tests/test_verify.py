@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from archiver.archive import archive
 from archiver.cli import cli
 from archiver.fetch import FetchPolicy, Unreachable
-from archiver.schema import open_db
+from archiver.store.schema import open_db
 from archiver.store import add_verdict
 from archiver.verify import TWITTER_EPOCH_MS, comparable_text, status_id_time, text_drift, verify
 

@@ -12,13 +12,13 @@ from typing import Callable
 
 import sqlite_utils
 
+from ..sources import Failed
 from . import ingest, parquet
 from .cluster import Task, dask_client, run_tasks, tasks
 from .ingest import BackfillSummary
 from .locate import warc_extents
 from .records import SLICE_BYTES
 from .work import SliceResult
-from ..sources import Failed
 
 
 def backfill(sources: list[str], *, db: sqlite_utils.Database | None = None, parquet_dir: Path | None = None,

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from ..capture import Evidence
-from ..posts import Post
+from ..extract.posts import Post
 from ..store import find_article, iso, record_capture, record_citations, upsert_article, utc_now, writing
 from .work import Page, SliceResult
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..document import InputError, decode
 from ..extract import extract_document
+from ..extract.document import InputError, decode
+from ..extract.html_posts import may_cite_posts
 from ..fetch import FetchError
-from ..html_posts import may_cite_posts
 from .records import HtmlRecord, SliceCount, WarcExtent, read_slice
 
 

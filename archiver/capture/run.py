@@ -24,12 +24,12 @@ from typing import Callable
 import requests
 import sqlite_utils
 
-from ..checks.liveness import snapshot_drift, snapshot_liveness
-from ..checks.media_reuse import media_reuse
 from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, make_session
-from ..schema import CHECK_OUTCOMES
 from ..store import commit_with_evidence, first_row, iso, keep_response, record_capture, utc_now
+from ..store.schema import CHECK_OUTCOMES
 from ..verify import HttpClient, Result, refresh_summary
+from ..verify.checks.liveness import snapshot_drift, snapshot_liveness
+from ..verify.checks.media_reuse import media_reuse
 from .media import MediaFile, PhotoIndex, download, download_with_yt_dlp
 from .screenshots import Screenshots
 from .settings import CaptureSettings

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from ..document import decode
+from ..extract.document import decode
 from ..fetch import FetchError
 
 CHROMIUM = os.environ.get("ARCHIVER_CHROMIUM", "/usr/bin/chromium")

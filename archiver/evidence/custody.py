@@ -2,7 +2,7 @@
 verdict, timestamp, export and verification, saying what was done, when
 (UTC), by whom (a reviewer's login, or the job or command and the host) and
 with which version of the tool. Verdict rows are written by triggers on the
-verdict logs (archiver/schema.py), so every way of recording a verdict,
+verdict logs (archiver/store/schema.py), so every way of recording a verdict,
 the web UI included, leaves one."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from ...platforms._html import text_lines
+from ...extract.platforms._html import text_lines
 from . import Malformed, MediaItem, Snapshot, ask_json
 
 NAME = "mastodon"

@@ -7,7 +7,7 @@ import re
 
 import lxml.html
 
-from ...platforms._html import text_lines
+from ...extract.platforms._html import text_lines
 from . import Malformed, MediaItem, Snapshot, expect_ok
 
 NAME = "telegram"

@@ -4,8 +4,8 @@ names as Twitter's oEmbed checks, so the post's history reads the same
 
 from __future__ import annotations
 
-from ..capture.snapshots import Snapshot
-from ..verify import Result, text_drift
+from ...capture.snapshots import Snapshot
+from .. import Result, text_drift
 
 
 def snapshot_liveness(snapshot: Snapshot, method: str) -> Result:

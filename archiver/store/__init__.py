@@ -19,10 +19,10 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from .capture import Evidence, WarcStore
-from .fetch import Response
-from .platforms import match_url
-from .posts import Post
+from ..capture import Evidence, WarcStore
+from ..extract.platforms import match_url
+from ..extract.posts import Post
+from ..fetch import Response
 from .schema import CREDIBILITY, POST_STATUSES
 
 

@@ -297,7 +297,7 @@ def m008_feeds(db: sqlite_utils.Database) -> None:
 def m009_post_tallies(db: sqlite_utils.Database) -> None:
     """The number of posts per (status, platform, availability), kept by
     triggers: the posts page's facets read a few hundred rows instead of
-    grouping a million (archiver/facets.py). It replaces the two indexes that
+    grouping a million (archiver/serve/facets.py). It replaces the two indexes that
     made those GROUP BYs cheaper."""
     db.executescript("""
     CREATE TABLE post_tallies (
@@ -366,7 +366,7 @@ def m014_foreign_keys(db: sqlite_utils.Database) -> None:
 @migrations()
 def m015_run_owner(db: sqlite_utils.Database) -> None:
     """Which process a run is (host and pid), so that a run that died without
-    finishing can be told from one still running (archiver/runs.py)."""
+    finishing can be told from one still running (archiver/store/runs.py)."""
     db.executescript("""
     ALTER TABLE runs ADD COLUMN host TEXT;
     ALTER TABLE runs ADD COLUMN pid INTEGER;
@@ -723,7 +723,7 @@ def ensure_triggers(db: sqlite_utils.Database) -> None:
 def note_tool_version(db: sqlite_utils.Database) -> None:
     """The version the custody triggers write; set when it changes, so
     opening the archive to read it writes nothing."""
-    from . import __version__
+    from .. import __version__
 
     if db.execute("SELECT version FROM custody_tool").fetchone()[0] != __version__:
         with db.conn:

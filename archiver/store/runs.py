@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import writing
 from .locks import locks_dir, try_exclusive
-from .store import writing
 
 
 @dataclass

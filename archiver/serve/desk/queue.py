@@ -7,7 +7,7 @@ index walk; the total comes from the trigger-kept `post_tallies`.
 
 from __future__ import annotations
 
-from ..schema import POST_STATUSES
+from ...store.schema import POST_STATUSES
 from .cards import CARD_COLUMNS
 
 PAGE_SIZE = 50

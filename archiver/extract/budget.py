@@ -14,14 +14,14 @@ import multiprocessing
 import signal
 from typing import Callable
 
+from . import extract_document
 from .document import decode
-from .extract import extract_document
 
 DEFAULT_ARTICLE_BUDGET = 60.0  # seconds
 _STARTUP = 120.0  # seconds a new worker may take to start (imports, on a loaded machine)
 _PATIENT = 0.1  # seconds of extraction after which the caller is told it is waiting (on_wait)
 _CONTEXT = multiprocessing.get_context("forkserver")  # forking a process with fetch threads is unsafe
-_CONTEXT.set_forkserver_preload(["archiver.budget"])
+_CONTEXT.set_forkserver_preload(["archiver.extract.budget"])
 
 
 _WARM_UP = (b'<html><body><article><blockquote class="twitter-tweet"><p>Warm-up</p>&mdash; Fx (@FxWarmUp) '

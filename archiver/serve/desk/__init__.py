@@ -5,5 +5,5 @@ One module per page or concept: `cards` (a post as a person reads it),
 (a capture's evidence: its WARC record and a safe view of the page), `paste`
 (search that takes what people paste), `returns` (back to the page a
 reviewer came from), `pages` (what the row pages show) and `plugin` (the
-Datasette hooks, registered by `archiver.datasette_plugin`).
+Datasette hooks, registered by `archiver.serve.plugin`).
 """

@@ -1,5 +1,5 @@
 """Reviewer logins: password hashes (never passwords) in a git-ignored secrets
-file, read by the login pages of `archiver serve` (archiver/serve_auth.py).
+file, read by the login pages of `archiver serve` (archiver/serve/auth.py).
 
 The file also holds the cookie-signing secret, so logins survive a restart, and
 one session key per logged-in reviewer: every login cookie carries its

@@ -1,7 +1,7 @@
 """The desk's Datasette hooks: cells rendered for review (badges, safe links,
 ids linked to their pages), the row pages' data, the review queue, capture
 downloads and views, search that takes pasted URLs, and returning reviewers
-to the page they came from. Registered by `archiver.datasette_plugin`."""
+to the page they came from. Registered by `archiver.serve.plugin`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from ..schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, POST_STATUSES
+from ...store.schema import AVAILABILITY, CHECK_OUTCOMES, CREDIBILITY, POST_STATUSES
 from . import captures, paste, queue, returns, tables
 from .cards import flag_names, post_card
 from .links import account_id, internal, link, linked_text, media_link, row_path, same_origin_path

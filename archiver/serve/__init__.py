@@ -1,6 +1,6 @@
 """Serving the archive with Datasette and the project's configuration in
 `config/`: metadata (titles, descriptions, facets, canned and tagging queries),
-settings, templates, and the plugin in `archiver.datasette_plugin`."""
+settings, templates, and the plugin in `archiver.serve.plugin`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
+from .auth import login_lifetime
 from .reviewers import make_private, secrets_path, signing_secret
-from .serve_auth import login_lifetime
 
-CONFIG = Path(__file__).resolve().parents[1] / "config"
+CONFIG = Path(__file__).resolve().parents[2] / "config"
 CONFIGURED_DATABASE = "archive"  # the key under `databases:` in config/metadata.yaml
 
 

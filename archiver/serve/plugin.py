@@ -1,6 +1,6 @@
 """The Datasette plugin of the archive: reviewer logins and request checks
-(`archiver.serve_auth`), the tally facets, connection settings, and the
-reviewer's desk (the pages, cells and routes in `archiver.desk`, registered
+(`archiver.serve.auth`), the tally facets, connection settings, and the
+reviewer's desk (the pages, cells and routes in `archiver.serve.desk`, registered
 here as a plugin of its own).
 
 Everything shown from a post, an article or a note is untrusted: it is escaped,
@@ -12,13 +12,13 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.plugins import pm
 
+from ..store.schema import prepare_connection as prepare_archive_connection
 from .desk import plugin as desk_plugin
 from .facets import FlagsFacet, TallyFacet
-from .schema import prepare_connection as prepare_archive_connection
-from .serve_auth import checked_requests, login_routes  # noqa: F401  (hook implementations of this plugin)
+from .auth import checked_requests, login_routes  # noqa: F401  (hook implementations of this plugin)
 
 if not pm.is_registered(desk_plugin):
-    pm.register(desk_plugin, name="archiver.desk")
+    pm.register(desk_plugin, name="archiver.serve.desk")
 
 
 @hookimpl

@@ -1,10 +1,10 @@
 """Reviewer logins for `archiver serve`, and what every request and response
-passes through. Registered by archiver/datasette_plugin.py.
+passes through. Registered by archiver/serve/plugin.py.
 
 - `/-/login` checks a password against `config/reviewers.json` read at request
   time (hashes never go through Datasette's metadata, which anyone can read),
   in a worker thread so other pages keep being served, and throttles failures
-  per client address and per name (archiver/login_throttle.py).
+  per client address and per name (archiver/serve/login_throttle.py).
 - Its cookie (`ds_actor`, HttpOnly, SameSite=Lax) expires after `login_hours`
   and carries the reviewer's session key; every request's cookie is checked
   against the file, and dropped before Datasette sees it when the reviewer has

@@ -25,17 +25,17 @@ from urllib.parse import quote, urlsplit
 import requests
 import sqlite_utils
 
-from .capture import WarcStore
-from .dates import parse_date
-from .evidence import custody
-from .evidence.seal import seal_run
-from .extract import extract_posts
-from .fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
-from .platforms import match_url
-from .posts import collapse, without_media_links
-from .runs import start_run
-from .schema import CHECK_OUTCOMES, LATEST_CHECKS
-from .store import (commit_with_evidence, find_post_id, first_row, iso, keep_response, media_code, merge_post,
+from ..capture import WarcStore
+from ..evidence import custody
+from ..evidence.seal import seal_run
+from ..extract import extract_posts
+from ..extract.dates import parse_date
+from ..extract.platforms import match_url
+from ..extract.posts import collapse, without_media_links
+from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, fetch, make_session
+from ..store.runs import start_run
+from ..store.schema import CHECK_OUTCOMES, LATEST_CHECKS
+from ..store import (commit_with_evidence, find_post_id, first_row, iso, keep_response, media_code, merge_post,
                     utc_now)
 
 OFFLINE_CHECKS = ("status_id_time", "handle_consistency", "cross_citation")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from ..posts import SHORT_LINK
+from ...extract.posts import SHORT_LINK
 
 LINK_REL = "noopener noreferrer nofollow"
 # An http(s) URL written out in a post's text, up to whitespace or a closing quote/bracket.

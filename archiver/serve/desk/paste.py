@@ -9,7 +9,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from ..platforms import PLATFORMS, match_url
+from ...extract.platforms import PLATFORMS, match_url
 
 _STATUS_ID = re.compile(r"^[0-9]{1,20}$")
 _HANDLE = re.compile(r"^@([A-Za-z0-9_.-]{1,64})$")

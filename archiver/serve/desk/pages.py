@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..schema import CREDIBILITY, LATEST_CHECKS, POST_STATUSES
+from ...store.schema import CREDIBILITY, LATEST_CHECKS, POST_STATUSES
 from .cards import CARD_COLUMNS, post_card
 from .checks import for_people
 

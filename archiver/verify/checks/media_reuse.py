@@ -6,7 +6,7 @@ CaptureSettings.reuse_distance, tuned by tests/test_capture_media.py)."""
 
 from __future__ import annotations
 
-from ..verify import Result
+from .. import Result
 
 MATCHES_KEPT = 10  # a viral photo may be in the archive thousands of times: the detail keeps the earliest
 METHOD = "perceptual hash (imagehash pHash, 64 bits) of each photo vs every archived photo, Hamming distance"
