@@ -19,7 +19,10 @@ from archiver.cli import cli
 from archiver.fetch import FetchPolicy, Unreachable
 from archiver.store.schema import open_db
 from archiver.store import add_verdict
-from archiver.verify import TWITTER_EPOCH_MS, comparable_text, status_id_time, text_drift, verify
+from archiver.verify import verify
+from archiver.verify.checks.status_id_time import TWITTER_EPOCH_MS, status_id_time
+from archiver.verify.checks.text_drift import text_drift
+from archiver.verify.compare import comparable_text
 
 PUBLIC = FetchPolicy(resolve=lambda host, port: ["93.184.216.34"], retries=2, backoff=0.01,
                      max_retry_wait=2.0, read_timeout=1.0, per_host_delay=0.0)
@@ -194,6 +197,20 @@ def test_liveness_keeps_every_observation_and_the_post_says_when_it_went(archive
         "unavailable", "2021-07-09T00:00:00Z", "2021-08-20T00:00:00Z")
     assert db.execute("SELECT count(*) FROM captures WHERE kind = 'oembed' AND post_id = ?",
                       [f"twitter:{JULY}"]).fetchone()[0] == 3
+
+
+@responses.activate
+def test_a_post_gone_in_the_second_it_was_seen_live_is_gone_since_then(archived, tmp_path):
+    """Regression: a live and an unavailable answer stamped the same second crashed the summary (min of nothing)."""
+    db = archived(**{"a.html": page(embed(JULY))})
+    same_second = lambda: datetime(2021, 7, 9, 12, 0, 0, tzinfo=timezone.utc)  # noqa: E731
+    responses.get(OEMBED, body=oembed_html(JULY, "Water over the bridge deck"))
+    run_checks(db, tmp_path, "liveness", now=same_second)
+    responses.replace(responses.GET, OEMBED, status=404, json={"error": "not found"})
+    run_checks(db, tmp_path, "liveness", now=same_second)
+    post = db["posts"].get(f"twitter:{JULY}")
+    assert (post["availability"], post["last_live_at"], post["gone_since"]) == (
+        "unavailable", "2021-07-09T12:00:00Z", "2021-07-09T12:00:00Z")
 
 
 @responses.activate

@@ -28,7 +28,8 @@ from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unrea
 from ..store import commit_with_evidence, first_row, iso, keep_response, record_capture, utc_now
 from ..store.schema import CHECK_OUTCOMES
 from ..verify import HttpClient, Result, refresh_summary
-from ..verify.checks.liveness import snapshot_drift, snapshot_liveness
+from ..verify.checks.liveness import snapshot_liveness
+from ..verify.checks.text_drift import snapshot_drift
 from ..verify.checks.media_reuse import media_reuse
 from .media import MediaFile, PhotoIndex, download, download_with_yt_dlp
 from .screenshots import Screenshots
