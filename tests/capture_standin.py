@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 import trustme
-from conftest import Route
+from conftest import Route, answer
 
 from archiver.fetch import FetchPolicy
 
@@ -48,15 +48,7 @@ class StandIn:
                 route = route or standin.fallback(self.host, self.path) or Route(b"not found", 404)
                 if route.delay or standin.latency:
                     time.sleep(route.delay or standin.latency)
-                self.send_response(route.status)
-                for name, value in route.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(route.body)
-                except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
-                    pass
+                answer(self, route, gone=(ssl.SSLError,))
 
             def log_message(self, *args):
                 pass

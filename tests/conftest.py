@@ -19,6 +19,19 @@ class Route:
     then: "Route | None" = None  # served on the next request instead, once this one was served
 
 
+def answer(handler: BaseHTTPRequestHandler, route: Route, gone: tuple = ()) -> None:
+    """Send `route` as the handler's response; a client that hung up (or a `gone` error) is no failure."""
+    handler.send_response(route.status)
+    for name, value in route.headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(route.body)))
+    handler.end_headers()
+    try:
+        handler.wfile.write(route.body)
+    except (BrokenPipeError, ConnectionResetError, *gone):
+        pass
+
+
 class LocalServer:
     """Serves configured routes on 127.0.0.1 and records every request."""
 
@@ -41,15 +54,7 @@ class LocalServer:
                     self.send_header("ETag", etag)
                     self.end_headers()
                     return
-                self.send_response(route.status)
-                for name, value in route.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(route.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                answer(self, route)
 
             def log_message(self, *args):
                 pass
