@@ -53,13 +53,14 @@ class RunSummary:
     posts_new: int = 0
     citations_new: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: int = 0  # sources archived with a warning (in run_errors as "warning: ..."), not failures
     status: str = "running"
 
     def as_dict(self) -> dict:
         return {"run_id": self.run_id, "status": self.status, "articles_read": self.articles_read,
                 "articles_new": self.articles_new, "articles_changed": self.articles_changed,
                 "articles_unchanged": self.articles_unchanged, "posts_new": self.posts_new,
-                "citations_new": self.citations_new,
+                "citations_new": self.citations_new, "warnings": self.warnings,
                 "errors": [{"source": s, "reason": r} for s, r in self.errors]}
 
 
@@ -320,8 +321,9 @@ class ArchiveRun:
         except (InputError, ReadAborted) as error:
             self._fail(item.source, str(error))
             return
-        if warning:
-            self.report(item.source, f"warning: {warning}")
+        for note in [warning, *record.pop("warnings", [])]:
+            if note:
+                self._warn(item.source, note)
         key = record.get("url") or fetch_url or f"sha256:{sha}"
         known = find_article(self.db, url=key)
         article = dict(reading, record=record, key=key, known=known)
@@ -373,6 +375,15 @@ class ArchiveRun:
         except Exception as error:
             self._fail(source, f"failed unexpectedly ({error.__class__.__name__}: {error}); skipped, the run "
                                "goes on; if this is a real article, please report it")
+
+    def _warn(self, source: str, note: str) -> None:
+        """A source read only in part or with a guess (deep markup, mixed encodings): kept with the run's
+        errors for the reviewer to see, but the source is archived and the run does not fail for it."""
+        self.summary.warnings += 1
+        self.report(source, f"warning: {note}")
+        with self._write():
+            self.db.execute("INSERT INTO run_errors (run_id, source, reason, at) VALUES (?,?,?,?)",
+                            [self.summary.run_id, source, f"warning: {note}", iso(self.now())])
 
     def _fail(self, source: str, reason: str) -> None:
         self.summary.errors.append((source, reason))

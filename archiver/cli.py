@@ -113,7 +113,7 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             _error(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
         for warning in record.pop("warnings"):
-            _error(item.source, warning)
+            _error(item.source, f"warning: {warning}")
         posts = [dict(post.to_dict(), source=item.source) for post in record.pop("posts")]
         rows = [dict(source=item.source, **record, posts=posts)] if article else posts
         if output_format == "jsonl":

@@ -288,3 +288,16 @@ def test_sigkill_in_the_middle_leaves_a_sound_archive_that_the_next_run_complete
     assert db["articles"].count == 200
     assert db.execute("SELECT count(DISTINCT url) FROM articles").fetchone()[0] == 200
     assert db["citations"].count == 200 and db["posts"].count == 200
+
+
+def test_a_page_read_only_in_part_is_archived_and_its_warning_kept_with_the_run(db, tmp_path):
+    """Regression: the deep-markup warning reached `archiver extract` only; an archive run dropped it."""
+    deep = tmp_path / "deep.html"
+    deep.write_bytes(EMBED.replace("</article>", "<div>" * 3000 + "<p>Too deep to read</p>" + "</div>" * 3000
+                                   + "</article>").encode())
+    summary = run(db, tmp_path, [deep])
+    assert (summary.status, summary.errors, summary.warnings, counts(db)["posts"]) == ("ok", [], 1, 1)
+    [(source, reason)] = db.execute("SELECT source, reason FROM run_errors").fetchall()
+    assert source == str(deep)
+    assert reason.startswith("warning: markup nested deeper than 2048 levels")
+    assert db["runs"].get(summary.run_id)["errors"] == 0

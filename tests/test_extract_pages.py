@@ -173,5 +173,5 @@ def test_markup_nested_beyond_the_parser_limit_is_named_with_a_warning(tmp_path)
     page.write_bytes(nested(3000))
     result = CliRunner().invoke(cli, ["extract", str(page)])
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == (f"archiver: {page}: markup nested deeper than 2048 levels: what lies deeper was "
+    assert result.stderr == (f"archiver: {page}: warning: markup nested deeper than 2048 levels: what lies deeper was "
                              "not read (posts there are missing); check the page in a browser\n")
