@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .progress import Progress
 from .sources import Failed, read_sources
 from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
-from .store.schema import POST_STATUSES, open_db
+from .store.schema import POST_STATUSES, db_path_problem, open_db
 from .verify import ALL_CHECKS, verify as verify_posts
 
 DEFAULT_DB = "db/archive.db"
@@ -66,15 +67,22 @@ def db_option(command):
 
 
 def open_archive(db_path: str):
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    return open_db(db_path)
+    """The archive at --db, created when new; a path that cannot be one is a usage error naming why."""
+    problem = db_path_problem(Path(db_path))
+    try:
+        if problem is None:
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            return open_db(db_path)
+    except (OSError, sqlite3.DatabaseError) as error:
+        problem = f"cannot open or create the archive at {db_path!r} ({getattr(error, 'strerror', None) or error})"
+    raise click.BadParameter(problem, param_hint="'--db'")
 
 
 def open_existing_archive(db_path: str):
     """For commands that read an archive: a missing one is an error, not a new empty archive."""
     if not os.path.exists(db_path):
         raise click.ClickException(f"no archive at {db_path}; run 'archiver archive' first or pass --db")
-    return open_db(db_path)
+    return open_archive(db_path)
 
 
 @click.group()

@@ -31,7 +31,7 @@ from .extract.budget import DEFAULT_ARTICLE_BUDGET
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .sources import Failed, is_url
 from .store import iso, utc_now, writing
-from .store.schema import open_db
+from .store.schema import db_path_problem, open_db
 from .verify import ALL_CHECKS, VerifySummary, verify
 
 if TYPE_CHECKING:
@@ -263,27 +263,6 @@ def load_config(path: str | os.PathLike, now: datetime | None = None) -> Config:
     if problem:
         raise fail(None, "db", problem)
     return Config(path=path, db=db, jobs=jobs)
-
-
-def db_path_problem(db: Path) -> str | None:
-    """Why the archive cannot be at `db`, or None: a folder, a file that is
-    not SQLite, or a place where no file can be created."""
-    if db.is_dir():
-        return f"{str(db)!r} is a folder; name the archive's file, e.g. {str(db / 'archive.db')!r}"
-    if db.exists():
-        with open(db, "rb") as file:
-            head = file.read(16)
-        if head and head != b"SQLite format 3\x00":
-            return f"{str(db)!r} is not a SQLite archive; point db at an archive or at a new file name"
-        return None
-    folder = db.parent
-    while not folder.exists():
-        folder = folder.parent
-    if not folder.is_dir():
-        return f"cannot create {str(db)!r}: {str(folder)!r} is a file, not a folder"
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"cannot create {str(db)!r}: no permission to write in {str(folder)!r}"
-    return None
 
 
 # --- one run ----------------------------------------------------------------------------------------

@@ -60,3 +60,21 @@ def test_every_cli_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^#+ `archiver ([a-z-]+)", readme, re.M))
     assert documented == set(cli.commands)
+
+
+def test_a_db_that_cannot_be_an_archive_is_a_usage_error_naming_why(tmp_path):
+    """Regression: a --db that is not SQLite, or under a file, ended in a traceback."""
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("reviewer notes, not an archive\n")
+    (tmp_path / "plain").write_text("a file, not a folder\n")
+    article = tmp_path / "a.txt"
+    article.write_text("A fictional paragraph.\n")
+    cases = [(["archive", str(article), "--db", str(not_sqlite)], "is not a SQLite archive"),
+             (["stats", "--db", str(not_sqlite)], "is not a SQLite archive"),
+             (["archive", str(article), "--db", str(tmp_path / "plain" / "a.db")], "is a file, not a folder")]
+    for args, reason in cases:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Invalid value for '--db'" in result.output and reason in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not_sqlite.read_text() == "reviewer notes, not an archive\n"

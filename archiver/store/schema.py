@@ -5,6 +5,7 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from datetime import datetime, timezone
@@ -741,6 +742,27 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA recursive_triggers = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def db_path_problem(db: Path) -> str | None:
+    """Why the archive cannot be at `db`, or None: a folder, a file that is
+    not SQLite, or a place where no file can be created."""
+    if db.is_dir():
+        return f"{str(db)!r} is a folder; name the archive's file, e.g. {str(db / 'archive.db')!r}"
+    if db.exists():
+        with open(db, "rb") as file:
+            head = file.read(16)
+        if head and head != b"SQLite format 3\x00":
+            return f"{str(db)!r} is not a SQLite archive; point db at an archive or at a new file name"
+        return None
+    folder = db.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot create {str(db)!r}: {str(folder)!r} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot create {str(db)!r}: no permission to write in {str(folder)!r}"
+    return None
 
 
 def open_db(path: str) -> sqlite_utils.Database:
