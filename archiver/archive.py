@@ -78,10 +78,12 @@ def is_sitemap(body: bytes) -> bool:
         head.startswith((b"<urlset", b"<sitemapindex"))
 
 
-def feed_links(body: bytes, base_url: str | None) -> list[tuple[str, str]]:
-    """(entry key, article link) of each feed entry; the key is the entry's id, else its link."""
+def feed_links(body: bytes, base_url: str | None) -> list[tuple[str, str | None]]:
+    """(entry key, article link) of each feed entry; the key is the entry's id, else its link, else its
+    title or number. The link is None for an entry without one feedparser could read (`http://[::1/x`)."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url or ""})
-    return [(entry.get("id") or entry.link, entry.link) for entry in parsed.entries if entry.get("link")]
+    return [(entry.get("id") or entry.get("link") or entry.get("title") or f"entry {number}", entry.get("link"))
+            for number, entry in enumerate(parsed.entries, start=1)]
 
 
 def sitemap_links(body: bytes) -> list[tuple[str, str]]:
@@ -94,8 +96,8 @@ def sitemap_links(body: bytes) -> list[tuple[str, str]]:
     return [(loc, loc) for loc in locs]
 
 
-def listed_links(content_type: str | None, body: bytes, base_url: str | None) -> list[tuple[str, str]] | None:
-    """The article links a feed or sitemap lists, or None when the page is an article."""
+def listed_links(content_type: str | None, body: bytes, base_url: str | None) -> list[tuple[str, str | None]] | None:
+    """(key, link) of the articles a feed or sitemap lists, or None when the page is an article."""
     if is_sitemap(body):
         return sitemap_links(body)
     if is_feed(content_type, body):
@@ -205,8 +207,8 @@ class ArchiveRun:
         item = read_file(path, self.policy.max_bytes)
         listed = listed_links(None, item.data, None) if isinstance(item, Loaded) else None
         if listed is not None:
-            links = [link for _, link in listed if is_url(link)]
-            if not links:
+            links = [link for key, link in listed if self._readable_entry(path, key, link)]
+            if not listed:
                 self._fail(path, "feed or sitemap lists no article links")
             return links
         if self._take_budget():
@@ -289,11 +291,19 @@ class ArchiveRun:
             self._fail(url, "feed or sitemap lists no article links")
         links = []
         for key, link in listed:
-            if key in seen or not is_url(link):
+            if key in seen or not self._readable_entry(url, key, link):
                 continue
             self._listed_by[link] = (url, key)
             links.append(link)
         return links
+
+    def _readable_entry(self, listing: str, key: str, link: str | None) -> bool:
+        """Whether a feed or sitemap entry has a link to fetch; one without is a failed source, named."""
+        if link and is_url(link):
+            return True
+        why = f"an unreadable link {link!r}" if link else "no link that could be read (a malformed URL is dropped)"
+        self._fail(f"{listing} entry {key!r}", f"the entry has {why}; fix the feed, the other entries are read")
+        return False
 
     def _remember_listing(self, link: str) -> None:
         """The feed entry that listed this article is done: later runs skip it."""
