@@ -171,7 +171,8 @@ def main() -> None:
             "search: pasted URL": "/-/search?q=" + urllib.parse.quote(pasted),
             "search: @handle": "/-/search?q=%40FxAccount12",
             "search: words": "/-/search?q=checkpoint",
-            "flags facet, one flag": "/archive/posts?flags__arraycontains=status_id_time",
+            "flags facet, one flag": "/archive/posts?_flag=status_id_time",
+            "one flag, Datasette's own filter": "/archive/posts?flags__arraycontains=status_id_time",
             "status filter, by date": "/archive/posts?status=unverified&_sort_desc=date",
         }
         print(f"{args.posts:,} posts, {args.articles:,} articles; server on one core: {bool(pin)}; "

@@ -12,6 +12,7 @@ import re
 import shutil
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
@@ -282,6 +283,22 @@ def test_the_posts_table_is_for_people(site):
     facet = page[page.index('id="facet-flags"'):]
     assert ">cross_citation</a>" in facet[:3000] and "[&#34;" not in facet[:3000]
     assert 'id="facet-availability"' not in page  # nothing checked online: no empty facet
+
+
+def test_a_flag_in_the_flags_facet_keeps_just_the_posts_it_flags(site):
+    """The facet links to ?_flag=, which reads only flagged posts (flags__arraycontains read every post's JSON)."""
+    client, db = site
+    flagged = {row[0] for row in db.execute("SELECT posts.id FROM posts, json_each(posts.flags) j"
+                                            " WHERE j.value = 'cross_citation'")}
+    assert flagged and len(flagged) < db["posts"].count
+    page = client.get("/archive/posts").text
+    link = unescape(re.search(r'href="([^"]*_flag=cross_citation[^"]*)"', page).group(1))
+    assert urlsplit(link).path == "/archive/posts"
+    shown = client.get(f"/archive/posts.json?{urlsplit(link).query}&_shape=objects&_size=max").json()
+    assert {row["id"] for row in shown["rows"]} == flagged
+    selected = client.get("/archive/posts?_flag=cross_citation").text
+    assert "flagged by &#34;cross_citation&#34;" in selected
+    assert client.get("/archive/posts.json?_flag=cross_citation&_flag=no_such_check").json()["rows"] == []
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,6 +1,6 @@
 """The Datasette plugin of the archive: reviewer logins and request checks
-(`archiver.serve.auth`), the tally facets, connection settings, and the
-reviewer's desk (the pages, cells and routes in `archiver.serve.desk`, registered
+(`archiver.serve.auth`), the tally and flags facets with the `?_flag=`
+filter, connection settings, and the reviewer's desk (the pages, cells and routes in `archiver.serve.desk`, registered
 here as a plugin of its own).
 
 Everything shown from a post, an article or a note is untrusted: it is escaped,
@@ -14,7 +14,7 @@ from datasette.plugins import pm
 
 from ..store.schema import prepare_connection as prepare_archive_connection
 from .desk import plugin as desk_plugin
-from .facets import FlagsFacet, TallyFacet
+from .facets import FlagsFacet, TallyFacet, flag_filter
 from .auth import checked_requests, login_routes  # noqa: F401  (hook implementations of this plugin)
 
 if not pm.is_registered(desk_plugin):
@@ -24,6 +24,11 @@ if not pm.is_registered(desk_plugin):
 @hookimpl
 def register_facet_classes():
     return [TallyFacet, FlagsFacet]
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    return flag_filter(request, table)
 
 
 @hookimpl
