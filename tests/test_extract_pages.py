@@ -130,6 +130,17 @@ def test_feed_of_tweets_beside_the_article_is_furniture_even_without_class_words
     assert extract_posts(html) == []
 
 
+def test_video_banner_in_a_column_with_a_search_box_is_furniture_even_inside_the_article():
+    """Regression (dev set, a news site's "video of the week"): an image link to a YouTube short in the
+    sidebar column, which page builders put inside the page's <article>, was taken for a cited video."""
+    cited = '<iframe src="https://www.youtube.com/embed/FxVideo0001"></iframe>'
+    html = f"""<body><article><div class="row"><div class="column">{PROSE}{cited}{PROSE}</div>
+    <div class="column"><form action="/"><div role="search"><input type="text" name="s"></div></form>
+    <h2>Video of the week</h2><div><a href="https://www.youtube.com/shorts/FxBanner001" aria-label="Banner">
+    <img src="/banner-300x250.jpg" alt=""></a></div></div></div></article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["FxVideo0001"]
+
+
 def test_share_button_pointing_at_a_status_is_not_a_citation():
     html = f"""<body><article>{PROSE}<a class="twitter-share-button" href="https://twitter.com/share"
     data-url="https://twitter.com/FxDesk/status/1711350796907446312">Tweet</a>{PROSE}</article></body>""".encode()

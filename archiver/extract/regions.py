@@ -7,6 +7,8 @@ on the way from a post up to the main block is furniture when it is:
 
 - a `nav`, `aside` or `footer` (or their ARIA roles), or a `header` outside the
   article that holds the main block;
+- a region beside the main text (a sibling of it or of a region holding it)
+  that holds a search box: sidebars and page headers do, article text never;
 - or it shows two of these weak signs, one of them a class word or its place
   outside the article: a furniture class/id word (sidebar, widget, share, ...),
   a place outside the article, a feed (one of three or more siblings of the same
@@ -45,6 +47,9 @@ _LINK_SHARE = 0.6
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _LINK_TEXTS = etree.XPath(".//a[@href]//text()")
 _LINK_COUNT = etree.XPath("count(.//a[@href])")
+# A search box: the ARIA landmark, the <search> element, a search input (`s` is WordPress's, `q` the usual name).
+_HOLDS_SEARCH = etree.XPath("boolean(.//*[@role='search'] | .//search | .//input[@type='search' or @name='s'"
+                            " or @name='q'])")
 
 
 class Regions:
@@ -72,12 +77,14 @@ class Regions:
             node = node.getparent()
         if node in self._verdicts:
             verdict, place = self._verdicts[node]
+            beside = None
         else:
-            verdict, place = False, self._place(node, chain[-1] if chain else None)
+            beside = chain[-1] if chain else None  # the region hanging from the main text's chain
+            verdict, place = False, self._place(node, beside)
         for region in reversed(chain):
             if region in self._articles:
                 place = (False, place[1])
-            verdict = verdict or self._judge(region, *place)
+            verdict = verdict or (region is beside and self._sidebar(region)) or self._judge(region, *place)
             self._verdicts[region] = (verdict, place)
         return verdict
 
@@ -129,6 +136,10 @@ class Regions:
             return False
         signs = words + outside + trailing + self._in_feed(region) + _link_list(region)
         return signs >= 2 and self._prose(region) * 2 < self._main_prose
+
+    def _sidebar(self, region) -> bool:
+        """A region beside the main text holding a search box and little prose."""
+        return self._prose(region) * 2 < self._main_prose and _HOLDS_SEARCH(region)
 
     def _in_feed(self, region) -> bool:
         parent = region.getparent()
