@@ -31,7 +31,7 @@ from .extract.budget import DEFAULT_ARTICLE_BUDGET, ArticleReader, ReadAborted
 from .extract.document import InputError
 from .fetch import FetchError, FetchPolicy, HostPacer, Response, fetch, make_session
 from .sources import Failed, Loaded, expand, file_uris, is_url, read_file, read_stream
-from .store.runs import start_run
+from .store.runs import finish_run, start_run
 from .store import (begin_write, commit_with_evidence, find_article, find_feed, iso, keep_response,
                     record_capture, record_citations, remember_entry, seen_entries, touch_article, touch_feed,
                     update_feed, upsert_article, utc_now, writing)
@@ -404,15 +404,10 @@ class ArchiveRun:
 
     def _finish(self) -> None:
         s = self.summary
-        with writing(self.db):
-            self.db.execute(
-                "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_new = ?,"
-                " articles_changed = ?, articles_unchanged = ?, posts_new = ?, citations_new = ?, errors = ?"
-                " WHERE id = ?",
-                [iso(self.now()), s.status if s.status != "running" else "interrupted", s.articles_read,
-                 s.articles_new, s.articles_changed, s.articles_unchanged, s.posts_new, s.citations_new,
-                 len(s.errors), s.run_id])
-        self.run_lock.release()
+        finish_run(self.db, self.run_lock, iso(self.now()), s.status if s.status != "running" else "interrupted",
+                   articles_read=s.articles_read, articles_new=s.articles_new, articles_changed=s.articles_changed,
+                   articles_unchanged=s.articles_unchanged, posts_new=s.posts_new, citations_new=s.citations_new,
+                   errors=len(s.errors))
 
 
 def archive(db: sqlite_utils.Database, sources: list[str], **options) -> RunSummary:

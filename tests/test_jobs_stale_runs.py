@@ -50,3 +50,20 @@ def test_a_killed_run_is_marked_interrupted_by_the_next_and_a_live_one_is_left_r
     assert alive.wait(timeout=60) == 0
     assert statuses(db_path) == ["interrupted", "ok", "ok"]
     assert list((tmp_path / "locks").glob("*.run-*.lock")) == []
+
+
+def test_a_killed_capture_is_marked_interrupted_by_the_next_run(tmp_path):
+    """Regression: capture wrote its runs row without host, pid or lock, so a killed capture stayed `running`."""
+    db_path = tmp_path / "archive.db"
+    script = ("import sys, time; from archiver.store.schema import open_db; from archiver.capture.run import Capturer;"
+              "Capturer(open_db(sys.argv[1]), warc_dir=sys.argv[2], offline=True); print('started', flush=True);"
+              "time.sleep(60)")
+    capture = subprocess.Popen([sys.executable, "-c", script, str(db_path), str(tmp_path / "warc")],
+                               stdout=subprocess.PIPE, text=True)
+    assert capture.stdout.readline() == "started\n"
+    assert statuses(db_path) == ["running"]
+    capture.send_signal(signal.SIGKILL)
+    capture.wait()
+    (tmp_path / "saved.html").write_text(STORY.format(n=3), encoding="utf-8")
+    assert archive(db_path, tmp_path / "saved.html").wait(timeout=60) == 0
+    assert statuses(db_path) == ["interrupted", "ok"]

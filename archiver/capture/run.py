@@ -26,6 +26,7 @@ import sqlite_utils
 
 from ..fetch import FetchError, FetchPolicy, HostPacer, Refused, Response, Unreachable, make_session
 from ..store import commit_with_evidence, first_row, iso, keep_response, record_capture, utc_now
+from ..store.runs import finish_run, start_run
 from ..store.schema import CHECK_OUTCOMES
 from ..verify import HttpClient, Result, refresh_summary
 from ..verify.checks.liveness import snapshot_liveness
@@ -178,9 +179,8 @@ class Capturer:
         self.photos = PhotoIndex()
         for phash, media_id in db.execute("SELECT phash, id FROM media WHERE phash IS NOT NULL ORDER BY id"):
             self.photos.add(phash, media_id)
-        with db.conn:
-            cursor = db.execute("INSERT INTO runs (command, started_at) VALUES ('capture', ?)", [iso(now())])
-        self.summary = CaptureSummary(run_id=cursor.lastrowid)
+        self.run_lock = start_run(db, "capture", None, iso(now()))
+        self.summary = CaptureSummary(run_id=self.run_lock.run_id)
 
     def run(self, post_ids: list[str] | None = None) -> CaptureSummary:
         status = "interrupted"
@@ -191,10 +191,7 @@ class Capturer:
             self.screenshots.close()
             commit_with_evidence(self.db, self.warc)
             self.warc.close()
-            with self.db.conn:
-                self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
-                                [iso(self.now()), status, json.dumps(post_ids or ["all posts"]),
-                                 self.summary.run_id])
+            finish_run(self.db, self.run_lock, iso(self.now()), status, sources=json.dumps(post_ids or ["all posts"]))
         return self.summary
 
     def _run(self, post_ids: list[str] | None) -> None:

@@ -46,6 +46,15 @@ def start_run(db: sqlite_utils.Database, command: str, job: str | None, started_
     return RunLock(run_id, path, try_exclusive(path) if path else None)
 
 
+def finish_run(db: sqlite_utils.Database, lock: RunLock, finished_at: str, status: str, **columns) -> None:
+    """Record how the run ended (its status, and any counts of the runs table), then drop its lock."""
+    values = {"finished_at": finished_at, "status": status, **columns}
+    with writing(db):
+        db.execute(f"UPDATE runs SET {', '.join(f'{name} = ?' for name in values)} WHERE id = ?",
+                   [*values.values(), lock.run_id])
+    lock.release()
+
+
 def mark_interrupted_runs(db: sqlite_utils.Database) -> list[int]:
     """Runs of this host marked running whose process no longer holds their
     lock, or (lock file never made) whose process is gone: now `interrupted`."""

@@ -19,7 +19,7 @@ from ..evidence import custody
 from ..evidence.seal import seal_run
 from ..fetch import FetchPolicy, HostPacer, make_session
 from ..store import commit_with_evidence, find_post_id, first_row, iso, keep_response, media_code, merge_post, utc_now
-from ..store.runs import start_run
+from ..store.runs import finish_run, start_run
 from ..store.schema import CHECK_OUTCOMES
 from .checks import ALL_CHECKS, NETWORK_CHECKS
 from .checks.archived_copies import archived_copies
@@ -126,11 +126,7 @@ class Verifier:
         finally:
             self._commit()
             self.warc.close()
-            with self.db.conn:
-                self.db.execute("UPDATE runs SET finished_at = ?, status = ?, sources = ? WHERE id = ?",
-                                [iso(self.now()), status, json.dumps(post_ids or ["all posts"]),
-                                 self.summary.run_id])
-            self.run_lock.release()
+            finish_run(self.db, self.run_lock, iso(self.now()), status, sources=json.dumps(post_ids or ["all posts"]))
         seal_run(self.db, run_id=self.summary.run_id, warc_dir=self.warc.directory, warc_name=self.warc.name,
                  tsa_urls=self.tsa_urls, session=self.client.session, policy=self.policy, now=self.now)
         return self.summary
