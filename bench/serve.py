@@ -172,19 +172,20 @@ def main() -> None:
             "search: @handle": "/-/search?q=%40FxAccount12",
             "search: words": "/-/search?q=checkpoint",
             "flags facet, one flag": "/archive/posts?_flag=status_id_time",
-            "one flag, Datasette's own filter": "/archive/posts?flags__arraycontains=status_id_time",
             "status filter, by date": "/archive/posts?status=unverified&_sort_desc=date",
         }
         print(f"{args.posts:,} posts, {args.articles:,} articles; server on one core: {bool(pin)}; "
               f"{args.requests} requests a page (after one warm-up)")
+        # The baseline of the same run: what a flag filter costs through Datasette's own JSON filter.
+        pages["(baseline) flags__arraycontains"] = "/archive/posts?flags__arraycontains=status_id_time"
         worst = 0.0
         for name, page in pages.items():
             timed(base + page)
             times = sorted(timed(base + page) for _ in range(args.requests))
             p50, p95 = statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-            worst = max(worst, p95)
-            print(f"  {name:<28} p50 {p50:6.0f} ms   p95 {p95:6.0f} ms")
-        print(f"worst p95: {worst:.0f} ms (target < 300 ms)")
+            worst = max(worst, p95) if not name.startswith("(baseline)") else worst
+            print(f"  {name:<32} p50 {p50:6.0f} ms   p95 {p95:6.0f} ms")
+        print(f"worst p95 of our pages: {worst:.0f} ms (target < 300 ms)")
     finally:
         server.terminate()
         server.wait(10)
