@@ -190,20 +190,24 @@ def _long_matches(view) -> list[tuple[int, int, str]]:
 def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     """The strings written somewhere other than inside the embeds found:
     only those need a search of the whole tree. One pass over each embed's
-    strings, so the cost grows with the embeds' size, not embeds x strings."""
+    strings, so the cost grows with the embeds' size, not embeds x strings.
+    The strings are searched as one, each on a line of its own: a line break
+    ends a token, so no token spans two of them."""
     inside: Counter = Counter()
     for embed in scan.taken:
         if scan.is_taken(embed.getparent()):
             continue  # counted with the embed that holds it
         strings = [value for element in embed.iter() for value in element.attrib.values()]
         strings.append(embed.text_content())
-        for string in strings:
-            inside.update(_needles_in(string))
-            inside["(@"] += string.count("(@")
+        joined = "\n".join(strings)
+        inside.update(_needles_in(joined))
+        inside["(@"] += joined.count("(@")
     return {needle for needle, count in needles.items() if count > inside[needle]}
 
 
-_HINT_SEARCH = re.compile("|".join(map(re.escape, sorted(_HINTS, key=len, reverse=True))))
+# Leftmost-longest, as a regex alternation of the hints longest first finds them (a regex tried
+# each hint at each character: most of the time of pages with large embeds).
+_HINT_SEARCH = ahocorasick_rs.AhoCorasick(sorted(_HINTS), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 _TEXT_TOKEN_END = re.compile(r"[^\s\"'<>()\[\]{}]*")
 _TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
 
@@ -211,8 +215,7 @@ _TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
 def _needles_in(string: str):
     """The post-URL tokens of a parsed string, cut as `_sightings` cuts them in the markup."""
     last_end = -1
-    for match in _HINT_SEARCH.finditer(string):
-        start = match.start()
+    for _, start, _ in _HINT_SEARCH.find_matches_as_indexes(string):
         if start < last_end:
             continue
         window = max(0, start - 300)
