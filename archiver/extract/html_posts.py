@@ -63,6 +63,7 @@ _BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}=", b" " * 14)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 _LINK_ATTRIBUTES = ("href", "src", "cite")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
+_WORD = re.compile(r"\S+")
 
 
 class _Scan:
@@ -397,6 +398,18 @@ def _contains_taken(element, scan: _Scan) -> bool:
     return any(node in scan.taken for node in element.iter())
 
 
+def _has_words(text: str, count: int) -> bool:
+    """Whether `text` has `count` words besides its URLs. A URL runs to the end of
+    the word it starts in, so a word is a URL when one starts at its start;
+    reading stops at the count (a link's block can be a whole article)."""
+    for word in _WORD.finditer(text):
+        if not _URL_TEXT.match(text, word.start(), word.end()):
+            count -= 1
+            if not count:
+                return True
+    return False
+
+
 def _context(anchor, kind: str, scan: _Scan) -> str | None:
     """The article paragraph around a post: for a link, the block it sits in;
     for an embed, the nearest paragraph before it (else after it)."""
@@ -404,7 +417,7 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
         block = _block_of(anchor)
         if block is not None and block is not scan.root and block not in scan.post_blocks:
             text = text_lines(block)
-            if len(_URL_TEXT.sub("", text).split()) >= 3:
+            if _has_words(text, 3):
                 return trim_context(text)
     block = _previous_block(anchor, scan)
     if block is None:
