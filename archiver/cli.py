@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,11 +14,11 @@ from .extract import extract_document
 from .extract.budget import DEFAULT_ARTICLE_BUDGET
 from .extract.document import InputError, decode
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
-from .progress import Progress
 from .sources import Failed, read_sources
-from .store import ArchiveError, add_verdict, find_post_id, stats as archive_stats
-from .store.schema import POST_STATUSES, db_path_problem, open_db
-from .verify import ALL_CHECKS, verify as verify_posts
+
+# The other stages (the archive, the checks, progress bars) are imported in the
+# commands that use them: `archiver extract` over a folder of pages starts in a
+# fifth of the time it would take to load them all.
 
 DEFAULT_DB = "db/archive.db"
 
@@ -68,6 +67,10 @@ def db_option(command):
 
 def open_archive(db_path: str):
     """The archive at --db, created when new; a path that cannot be one is a usage error naming why."""
+    import sqlite3
+
+    from .store.schema import db_path_problem, open_db
+
     problem = db_path_problem(Path(db_path))
     try:
         if problem is None:
@@ -85,7 +88,31 @@ def open_existing_archive(db_path: str):
     return open_archive(db_path)
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group. A command whose options list a vocabulary of a later
+    stage (check names, post statuses) is made by a factory when first asked
+    for, so that commands which do not use that stage do not import it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factories = {}
+
+    def lazy_command(self, name: str):
+        def register(factory):
+            self.factories[name] = factory
+            return factory
+        return register
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*self.commands, *self.factories})
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in self.factories:
+            self.add_command(self.factories[name](), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=Commands)
 @click.version_option(__version__, prog_name="archiver")
 def cli():
     """Archive and verify the social-media posts that news articles cite."""
@@ -157,7 +184,8 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
     RSS/Atom feed URL. Exit status 1 when any source failed (each is named on
     standard error and kept in the run_errors table).
     """
-    from .archive import archive as archive_sources  # here, not at the top: `extract` starts faster
+    from .archive import archive as archive_sources
+    from .progress import Progress
 
     policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay,
                          retries=retries)
@@ -178,6 +206,8 @@ def archive(sources, db_path, workers, per_host_delay, retries, as_json, max_byt
 
 
 def _check_names(ctx, param, value: str | None):
+    from .verify import ALL_CHECKS
+
     if not value:
         return None
     names = {name.strip() for name in value.split(",") if name.strip()}
@@ -187,59 +217,78 @@ def _check_names(ctx, param, value: str | None):
     return names
 
 
-@cli.command()
-@db_option
-@click.option("--post", "posts", multiple=True, metavar="ID",
-              help="Check only this post (stored id or post URL); repeatable. Default: every post.")
-@click.option("--offline", is_flag=True, help="Run only the offline checks; network checks are recorded as skipped.")
-@click.option("--checks", callback=_check_names, metavar="A,B",
-              help=f"Run only these checks: {', '.join(ALL_CHECKS)}.")
-@click.option("--save-missing", is_flag=True, help="Ask Save Page Now to archive posts with no Wayback copy.")
-@crawl_options(per_host_delay=1.0, what="Posts checked over the network")
-@fetch_options
-@tsa_option
-def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, save_missing, as_json,
-           max_bytes, timeout, allowed_networks, tsa_urls):
-    """Run the automatic checks on archived posts and record every result.
+@cli.lazy_command("verify")
+def verify_command():
+    from .verify import ALL_CHECKS
 
-    Offline: status-id time, handle consistency, cross-citation. Network:
-    media-link resolution, liveness (oEmbed), text drift, archived copies
-    (Wayback Machine). Checks add evidence; they never change a reviewer's
-    verdict. Without a network, network checks are recorded as skipped.
-    """
-    db = open_existing_archive(db_path)
-    try:
-        post_ids = [find_post_id(db, post) for post in posts] or None
-    except ArchiveError as error:
-        raise click.ClickException(str(error))
-    policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay, retries=retries)
-    with Progress.on_terminal("verify", quiet=as_json) as progress:
-        summary = verify_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", checks=checks,
-                               offline=offline, policy=policy, workers=workers, save_missing=save_missing,
-                               tsa_urls=tsa_urls, progress=lambda done, total: progress("posts", done, total))
-    if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
-        return
-    for post_id, check, outcome, text in summary.findings:
-        click.echo(f"{post_id}  {check}  {outcome}: {text}")
-    merged = f"; {len(summary.merged)} id-less posts merged into their ids" if summary.merged else ""
-    click.echo(f"run {summary.run_id}: {checks_summary(summary)}{merged}", err=True)
+    @click.command()
+    @db_option
+    @click.option("--post", "posts", multiple=True, metavar="ID",
+                  help="Check only this post (stored id or post URL); repeatable. Default: every post.")
+    @click.option("--offline", is_flag=True,
+                  help="Run only the offline checks; network checks are recorded as skipped.")
+    @click.option("--checks", callback=_check_names, metavar="A,B",
+                  help=f"Run only these checks: {', '.join(ALL_CHECKS)}.")
+    @click.option("--save-missing", is_flag=True, help="Ask Save Page Now to archive posts with no Wayback copy.")
+    @crawl_options(per_host_delay=1.0, what="Posts checked over the network")
+    @fetch_options
+    @tsa_option
+    def verify(db_path, posts, offline, checks, workers, per_host_delay, retries, save_missing, as_json,
+               max_bytes, timeout, allowed_networks, tsa_urls):
+        """Run the automatic checks on archived posts and record every result.
+
+        Offline: status-id time, handle consistency, cross-citation. Network:
+        media-link resolution, liveness (oEmbed), text drift, archived copies
+        (Wayback Machine). Checks add evidence; they never change a reviewer's
+        verdict. Without a network, network checks are recorded as skipped.
+        """
+        from .progress import Progress
+        from .store import ArchiveError, find_post_id
+        from .verify import verify as verify_posts
+
+        db = open_existing_archive(db_path)
+        try:
+            post_ids = [find_post_id(db, post) for post in posts] or None
+        except ArchiveError as error:
+            raise click.ClickException(str(error))
+        policy = make_policy(max_bytes, timeout, allowed_networks, per_host_delay=per_host_delay, retries=retries)
+        with Progress.on_terminal("verify", quiet=as_json) as progress:
+            summary = verify_posts(db, post_ids, warc_dir=Path(db_path).parent / "warc", checks=checks,
+                                   offline=offline, policy=policy, workers=workers, save_missing=save_missing,
+                                   tsa_urls=tsa_urls, progress=lambda done, total: progress("posts", done, total))
+        if as_json:
+            click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+            return
+        for post_id, check, outcome, text in summary.findings:
+            click.echo(f"{post_id}  {check}  {outcome}: {text}")
+        merged = f"; {len(summary.merged)} id-less posts merged into their ids" if summary.merged else ""
+        click.echo(f"run {summary.run_id}: {checks_summary(summary)}{merged}", err=True)
+
+    return verify
 
 
-@cli.command()
-@click.argument("post")
-@click.argument("status", type=click.Choice(POST_STATUSES))
-@click.option("--reviewer", required=True, help="Who decides (recorded in the verdict log).")
-@click.option("--note", help="Why.")
-@db_option
-def tag(post, status, reviewer, note, db_path):
-    """Record a reviewer's verdict on POST (a stored id such as twitter:123, or a post URL)."""
-    db = open_archive(db_path)
-    try:
-        add_verdict(db, post, status, reviewer, note)
-    except ArchiveError as error:
-        raise click.ClickException(str(error))
-    click.echo(f"{post}: {status} (by {reviewer})", err=True)
+@cli.lazy_command("tag")
+def tag_command():
+    from .store.schema import POST_STATUSES
+
+    @click.command()
+    @click.argument("post")
+    @click.argument("status", type=click.Choice(POST_STATUSES))
+    @click.option("--reviewer", required=True, help="Who decides (recorded in the verdict log).")
+    @click.option("--note", help="Why.")
+    @db_option
+    def tag(post, status, reviewer, note, db_path):
+        """Record a reviewer's verdict on POST (a stored id such as twitter:123, or a post URL)."""
+        from .store import ArchiveError, add_verdict
+
+        db = open_archive(db_path)
+        try:
+            add_verdict(db, post, status, reviewer, note)
+        except ArchiveError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"{post}: {status} (by {reviewer})", err=True)
+
+    return tag
 
 
 @cli.command()
@@ -247,6 +296,8 @@ def tag(post, status, reviewer, note, db_path):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(db_path, as_json):
     """Print row counts per table and posts per status."""
+    from .store import stats as archive_stats
+
     figures = archive_stats(open_existing_archive(db_path))
     if as_json:
         click.echo(json.dumps(figures))
@@ -321,6 +372,7 @@ def run(jobs, config_path, db_path, quiet, verbose, as_json):
     some sources failed or a job was already running, 2 for bad configuration.
     """
     from .jobs import ConfigError, JobLocked, run_job
+    from .progress import Progress
 
     config, chosen = _load_jobs(config_path, jobs)
     db = Path(db_path) if db_path else config.db
@@ -433,6 +485,7 @@ def backfill(sources, db_path, parquet_dir, workers, scheduler, all_articles, ba
     import time
 
     from .backfill import backfill as run_backfill
+    from .progress import Progress
 
     db = None if parquet_dir else open_archive(db_path)
     started = time.monotonic()
@@ -525,7 +578,7 @@ def evidence_verify(targets, everything, trust_files, db_path):
     """
     from .evidence.timestamps import TimestampError, load_trust
     from .evidence.verify import capture_ids, log_verifications, verify_captures
-    from .store import utc_now
+    from .store import ArchiveError, utc_now
 
     if not targets and not everything:
         raise click.UsageError("name the posts or articles to verify, or pass --all")
@@ -560,7 +613,7 @@ def export(targets, wacz_path, db_path):
     from .evidence.custody import operator
     from .evidence.verify import capture_ids
     from .evidence.wacz import export_wacz
-    from .store import utc_now
+    from .store import ArchiveError, utc_now
 
     db = open_existing_archive(db_path)
     try:
@@ -601,6 +654,7 @@ def capture(db_path, posts, offline, max_file_bytes, max_post_bytes, no_screensh
     """
     from .capture.run import capture as capture_posts  # imports Pillow and imagehash: only for this command
     from .capture.settings import CaptureSettings
+    from .store import ArchiveError, find_post_id
 
     db = open_existing_archive(db_path)
     try:

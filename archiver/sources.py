@@ -11,11 +11,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterator
 
-import requests
+from .fetch import DEFAULT_MAX_BYTES, FetchError, FetchPolicy
 
-from .fetch import DEFAULT_MAX_BYTES, FetchError, FetchPolicy, fetch, make_session
+if TYPE_CHECKING:
+    import requests
 
 
 @dataclass
@@ -105,6 +106,8 @@ def read_sources(sources: list[str], policy: FetchPolicy | None = None,
             yield read_stream(stdin or sys.stdin.buffer, policy.max_bytes)
         elif is_url(source):
             if session is None:
+                from .fetch import make_session  # the HTTP client, loaded for the first URL
+
                 session = make_session()
             yield _read_url(source, session, policy)
         else:
@@ -138,6 +141,8 @@ def read_stream(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded 
 
 
 def _read_url(url: str, session: requests.Session, policy: FetchPolicy) -> Loaded | Failed:
+    from .fetch import fetch
+
     try:
         response = fetch(url, session, policy)
     except FetchError as error:

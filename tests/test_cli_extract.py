@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -139,3 +141,18 @@ def test_http_charset_decodes_a_page_without_meta_charset(local_server):
     code, out, err = run("--allow-network", "127.0.0.1/32", local_server.url("/ar"))
     assert code == 0, err
     assert json.loads(out)["text"] == "مرحبا بالعالم"
+
+
+def test_extract_does_not_load_the_archive_the_checks_or_the_fetcher_for_local_files(tmp_path):
+    """`archiver extract` over a folder of saved pages imports only what extraction
+    needs: the archive (sqlite-utils, numpy), the checks (cryptography) and the
+    HTTP client are most of a short run's time otherwise."""
+    page = tmp_path / "page.html"
+    page.write_text('<html><body><p>Fictional.</p></body></html>', encoding="utf-8")
+    program = ("import sys; from archiver.cli import cli\n"
+               "try:\n    cli(['extract', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+               "print(' '.join(m for m in ('archiver.store', 'archiver.verify', 'archiver.capture', "
+               "'archiver.progress', 'sqlite_utils', 'requests', 'bs4', 'dateparser', "
+               "'multiprocessing') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", program, str(page)], capture_output=True, text=True, check=True)
+    assert loaded.stdout == "\n"  # the names of the modules loaded, here none

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
+from archiver.extract import extract_posts
 from archiver.extract.document import InputError, decode
 
 EMBED = ('<blockquote class="twitter-tweet"><p>{text}</p>&mdash; Fx Desk (@FxDesk) '
@@ -74,3 +75,12 @@ def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, enc
 def test_binary_data_is_still_refused(data):
     with pytest.raises(InputError, match="binary data|unreadable bytes"):
         decode(data)
+
+
+def test_utf8_bytes_are_parsed_as_the_charset_they_were_decoded_with_not_their_meta():
+    """The parser reads UTF-8 pages from their bytes: a meta charset naming another
+    encoding must not win over the HTTP charset there either."""
+    page = ('<html><head><meta charset="windows-1252"></head><body><article><p>Fictional wörds.</p>'
+            f'{EMBED.format(text="Crue au Café du Port — photo")}</article></body></html>').encode("utf-8")
+    assert [post.text for post in extract_posts(page, charset="utf-8")] == ["Crue au Café du Port — photo"]
+    assert [post.text for post in extract_posts(page)] == ["Crue au CafÃ© du Port â€” photo"]

@@ -10,7 +10,6 @@ as long as the page would take.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from typing import Callable
 
@@ -20,13 +19,21 @@ from .document import decode
 DEFAULT_ARTICLE_BUDGET = 60.0  # seconds
 _STARTUP = 120.0  # seconds a new worker may take to start (imports, on a loaded machine)
 _PATIENT = 0.1  # seconds of extraction after which the caller is told it is waiting (on_wait)
-_CONTEXT = multiprocessing.get_context("forkserver")  # forking a process with fetch threads is unsafe
-_CONTEXT.set_forkserver_preload(["archiver.extract.budget"])
 
 
 _WARM_UP = (b'<html><body><article><blockquote class="twitter-tweet"><p>Warm-up</p>&mdash; Fx (@FxWarmUp) '
             b'<a href="https://twitter.com/FxWarmUp/status/1412743195653046279">July 7, 2021</a></blockquote>'
             b'</article></body></html>')
+
+
+def _context():
+    """The forkserver context (forking a process with fetch threads is unsafe),
+    imported on the first worker: `archiver extract` reads in its own process."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["archiver.extract.budget"])
+    return context
 
 
 class ReadAborted(Exception):
@@ -94,8 +101,9 @@ class ArticleReader:
         return result
 
     def _start(self) -> None:
-        ours, theirs = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(theirs,), name="archiver-reader", daemon=True)
+        context = _context()
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_serve, args=(theirs,), name="archiver-reader", daemon=True)
         process.start()
         theirs.close()
         # Starting is not reading: the budget counts from a worker that is ready.

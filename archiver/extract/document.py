@@ -7,9 +7,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-from bs4.dammit import EncodingDetector
-
 
 class InputError(ValueError):
     """Input that cannot be read as an article; the message says why and what to do."""
@@ -24,6 +21,13 @@ _HTML_SNIFF = re.compile(
     r"section|main|iframe|script|figure|h[1-6])[\s>/]",
     re.I,
 )
+# The declarations browsers honour, as Beautiful Soup's EncodingDetector reads them:
+# an XML declaration in the first KiB, else a meta charset in the first 2 KiB.
+_XML_DECLARATION = re.compile(rb"^\s*<\?.*encoding=['\"](.*?)['\"].*\?>", re.I)
+_META_CHARSET = re.compile(rb"<\s*meta[^>]+charset\s*=\s*[\"']?([^>]*?)[ /;'\">]", re.I)
+# Byte-order marks, UTF-16 ones only when not the start of a UTF-32 one.
+_BOMS = ((b"\xfe\xff", "utf-16be"), (b"\xff\xfe", "utf-16le"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\x00\x00\xfe\xff", "utf-32be"), (b"\xff\xfe\x00\x00", "utf-32le"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b <= 8 or b == 11 or 14 <= b <= 31))
 
@@ -56,12 +60,12 @@ def decode(data: bytes, declared_charset: str | None = None,
     then detection. Raises InputError for empty, binary or unreadable input."""
     if not data or data.isspace():
         raise InputError("empty input: nothing to extract; check that the file was saved completely")
-    body, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
+    body, bom_encoding = _strip_byte_order_mark(data)
     if not bom_encoding and b"\x00" in data[:8192]:
         bom_encoding = _utf16_by_its_nul_bytes(data[:8192])
         if not bom_encoding:
             raise InputError("binary data, not an article: pass an HTML or plain-text file")
-    meta = EncodingDetector.find_declared_encoding(body[:4096], is_html=True)
+    meta = _declared_encoding(body[:4096])
     text = encoding = None
     for candidate in (bom_encoding, declared_charset, meta, "utf-8"):
         if not candidate:
@@ -79,6 +83,8 @@ def decode(data: bytes, declared_charset: str | None = None,
             raise InputError("unreadable bytes: this looks like binary data, not an article")
         return Document(text=text, encoding="utf-8", is_html=looks_like_html(text, content_type), warning=warning)
     if text is None:
+        import charset_normalizer  # imported on first use: only pages in an undeclared legacy encoding need it
+
         best = charset_normalizer.from_bytes(body).best()
         if best is None:
             raise InputError("unreadable bytes: no text encoding fits; pass an HTML or plain-text file")
@@ -86,6 +92,21 @@ def decode(data: bytes, declared_charset: str | None = None,
     if _control_chars(body, encoding, text) > max(8, min(len(text), 65536) // 50):
         raise InputError("unreadable bytes: this looks like binary data, not an article")
     return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type), raw=body)
+
+
+def _strip_byte_order_mark(data: bytes) -> tuple[bytes, str | None]:
+    """The bytes without their byte-order mark, and the encoding it names."""
+    for mark, encoding in _BOMS:
+        if data.startswith(mark) and not (len(mark) == 2 and (len(data) < 4 or data[2:4] == b"\x00\x00")):
+            return data[len(mark):], encoding
+    return data, None
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    """The encoding the markup's start declares (XML declaration, meta charset), lowercased."""
+    found = (_XML_DECLARATION.search(head, endpos=1024)
+             or _META_CHARSET.search(head, endpos=2048))
+    return found.group(1).decode("ascii", "replace").lower() if found and found.group(1) else None
 
 
 def _utf16_by_its_nul_bytes(head: bytes) -> str | None:

@@ -36,17 +36,26 @@ _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
 _HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
 _PATTERNS = _HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"}
+
+
+def _automaton(patterns: list[str], kind=ahocorasick_rs.MatchKind.LeftmostFirst) -> tuple:
+    return ahocorasick_rs.BytesAhoCorasick([p.encode() for p in patterns], matchkind=kind), patterns
+
+
 # A pass of a multi-pattern automaton over the raw bytes tells which of the
 # node-by-node searches a page needs: most of a page's cost is its parse, so a
 # search per hint (str.find) would double it. Patterns of three bytes or more
 # with leftmost-first matching let the automaton skip ahead with its SIMD
 # prefilter (7x faster than a plain automaton walk on bench/extract.py pages);
-# the two-byte patterns get an automaton of their own.
-_AUTOMATA = tuple(
-    (ahocorasick_rs.BytesAhoCorasick([p.encode() for p in patterns], matchkind=kind), patterns)
-    for patterns, kind in (
-        (sorted(p for p in _PATTERNS if len(p) > 2), ahocorasick_rs.MatchKind.LeftmostFirst),
-        (sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)))
+# the two-byte patterns get an automaton of their own. The prefilter takes at
+# most 64 patterns, so the long ones are searched as two parts, those written
+# with a capital first and the others (4x faster than the whole set on the dev
+# pages; parting hints from markers instead gained little), whose matches are
+# the whole set's when none of one part overlaps one of the other.
+_LONG = sorted(p for p in _PATTERNS if len(p) > 2)
+_WHOLE = _automaton(_LONG)
+_PARTS = tuple(_automaton([p for p in _LONG if p[0].isupper() == capital]) for capital in (True, False))
+_SHORT = _automaton(sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)
 _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
 # Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts
 # (`=` too, for unquoted attributes: `href=https://...`).
@@ -54,6 +63,7 @@ _BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}=", b" " * 14)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 _LINK_ATTRIBUTES = ("href", "src", "cite")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
+_WORD = re.compile(r"\S+")
 
 
 class _Scan:
@@ -144,8 +154,9 @@ def _sightings(markup: bytes, encoding: str) -> _Sightings:
     opening = _BODY_TAG.search(markup)
     body = opening.start() if opening else 0
     view = memoryview(markup)[body:]
-    matches = sorted((start + body, patterns[index]) for automaton, patterns in _AUTOMATA
-                     for index, start, _ in automaton.find_matches_as_indexes(view))
+    automaton, patterns = _SHORT
+    matches = sorted([(start + body, pattern) for start, _, pattern in _long_matches(view)]
+                     + [(start + body, patterns[index]) for index, start, _ in automaton.find_matches_as_indexes(view)])
     for start, pattern in matches:
         found.seen[pattern] += 1
         if pattern not in _HINTS or start < last_end:
@@ -164,23 +175,40 @@ def _sightings(markup: bytes, encoding: str) -> _Sightings:
     return found
 
 
+def _long_matches(view) -> list[tuple[int, int, str]]:
+    """The leftmost-first matches (start, end, pattern) of the long patterns, as the
+    automaton of the whole set finds them. The two parts' matches together are
+    those when no match of one part overlaps a match of the other (the whole
+    set's scan then makes the same choices); when some do, the whole set is run."""
+    matches = sorted((start, end, patterns[index]) for automaton, patterns in _PARTS
+                     for index, start, end in automaton.find_matches_as_indexes(view))
+    if any(later[0] < earlier[1] for earlier, later in zip(matches, matches[1:])):
+        automaton, patterns = _WHOLE
+        matches = [(start, end, patterns[index]) for index, start, end in automaton.find_matches_as_indexes(view)]
+    return matches
+
+
 def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     """The strings written somewhere other than inside the embeds found:
     only those need a search of the whole tree. One pass over each embed's
-    strings, so the cost grows with the embeds' size, not embeds x strings."""
+    strings, so the cost grows with the embeds' size, not embeds x strings.
+    The strings are searched as one, each on a line of its own: a line break
+    ends a token, so no token spans two of them."""
     inside: Counter = Counter()
     for embed in scan.taken:
         if scan.is_taken(embed.getparent()):
             continue  # counted with the embed that holds it
         strings = [value for element in embed.iter() for value in element.attrib.values()]
         strings.append(embed.text_content())
-        for string in strings:
-            inside.update(_needles_in(string))
-            inside["(@"] += string.count("(@")
+        joined = "\n".join(strings)
+        inside.update(_needles_in(joined))
+        inside["(@"] += joined.count("(@")
     return {needle for needle, count in needles.items() if count > inside[needle]}
 
 
-_HINT_SEARCH = re.compile("|".join(map(re.escape, sorted(_HINTS, key=len, reverse=True))))
+# Leftmost-longest, as a regex alternation of the hints longest first finds them (a regex tried
+# each hint at each character: most of the time of pages with large embeds).
+_HINT_SEARCH = ahocorasick_rs.AhoCorasick(sorted(_HINTS), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 _TEXT_TOKEN_END = re.compile(r"[^\s\"'<>()\[\]{}]*")
 _TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
 
@@ -188,8 +216,7 @@ _TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
 def _needles_in(string: str):
     """The post-URL tokens of a parsed string, cut as `_sightings` cuts them in the markup."""
     last_end = -1
-    for match in _HINT_SEARCH.finditer(string):
-        start = match.start()
+    for _, start, _ in _HINT_SEARCH.find_matches_as_indexes(string):
         if start < last_end:
             continue
         window = max(0, start - 300)
@@ -371,6 +398,18 @@ def _contains_taken(element, scan: _Scan) -> bool:
     return any(node in scan.taken for node in element.iter())
 
 
+def _has_words(text: str, count: int) -> bool:
+    """Whether `text` has `count` words besides its URLs. A URL runs to the end of
+    the word it starts in, so a word is a URL when one starts at its start;
+    reading stops at the count (a link's block can be a whole article)."""
+    for word in _WORD.finditer(text):
+        if not _URL_TEXT.match(text, word.start(), word.end()):
+            count -= 1
+            if not count:
+                return True
+    return False
+
+
 def _context(anchor, kind: str, scan: _Scan) -> str | None:
     """The article paragraph around a post: for a link, the block it sits in;
     for an embed, the nearest paragraph before it (else after it)."""
@@ -378,7 +417,7 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
         block = _block_of(anchor)
         if block is not None and block is not scan.root and block not in scan.post_blocks:
             text = text_lines(block)
-            if len(_URL_TEXT.sub("", text).split()) >= 3:
+            if _has_words(text, 3):
                 return trim_context(text)
     block = _previous_block(anchor, scan)
     if block is None:

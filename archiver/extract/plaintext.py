@@ -416,7 +416,9 @@ def _nearest_prose(lines: list[str], first: int, last: int, prose: list[int]) ->
 
 def trim_context(text: str | None, limit: int = 1000) -> str | None:
     """Collapse a context paragraph and bound its length at a word boundary."""
-    text = collapse(text)
+    # A long text's collapsed start is the start of the collapsed text: only that is read.
+    head = collapse(text[:4 * limit]) if text and len(text) > 4 * limit else None
+    text = head if head and len(head) > limit else collapse(text)
     if text and len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + "\u2026"
     return text

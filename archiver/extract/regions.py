@@ -134,8 +134,12 @@ class Regions:
         words = _furniture_words(region)
         if not (words or outside):
             return False
-        signs = words + outside + trailing + self._in_feed(region) + _link_list(region)
-        return signs >= 2 and self._prose(region) * 2 < self._main_prose
+        # Two signs, the link list measured last and only when it decides (it reads
+        # the region's whole text).
+        signs = words + outside + trailing + self._in_feed(region)
+        if not signs or self._prose(region) * 2 >= self._main_prose:
+            return False
+        return signs >= 2 or _link_list(region)
 
     def _sidebar(self, region) -> bool:
         """A region beside the main text holding a search box and little prose."""

@@ -9,12 +9,11 @@ Proxy and CA-bundle settings come from the environment (`HTTPS_PROXY`,
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urljoin
 
@@ -24,39 +23,13 @@ from requests.utils import select_proxy
 
 from .. import __version__
 from .errors import FetchError, Unreachable
-from .guard import Target, check_url, resolve_host
+from .guard import Target, check_url
 from .pinned import PinnedAdapter, headers_within, pinned_request
+from .policy import FetchPolicy
 
 USER_AGENT = f"post-archiver/{__version__} (+https://github.com/post-archiver; evidence archiving)"
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-@dataclass
-class FetchPolicy:
-    """What the fetcher may do. Private addresses are refused unless allowed here."""
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 120.0
-    allowed_networks: list[str] = field(default_factory=list)
-    retries: int = 3
-    backoff: float = 1.0
-    max_retry_wait: float = 60.0
-    per_host_delay: float = 0.0
-    per_host_concurrency: int = 2
-    resolve: Callable[[str, int], list[str]] = resolve_host
-
-    @classmethod
-    def with_timeout(cls, timeout: float, **options) -> "FetchPolicy":
-        """A policy from the one timeout a person sets: the deadline of a whole
-        fetch, redirects and retries included; connecting gives up sooner."""
-        return cls(connect_timeout=min(timeout, 10.0), read_timeout=timeout, total_timeout=timeout, **options)
-
-    def allows(self, address: ipaddress._BaseAddress) -> bool:
-        return any(address in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
 
 
 @dataclass

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import idna
-from requests.utils import requote_uri
 
 from .errors import Refused, Unreachable
 
 if TYPE_CHECKING:
-    from .client import FetchPolicy
+    from .policy import FetchPolicy
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMBIGUOUS = {"\\": "a backslash", "@": "a user name or password (before '@')",
@@ -98,6 +97,8 @@ def parse_url(url: str) -> Target:
     if _SPACE_OR_CONTROL.search(authority):
         raise Refused(f"refused: {url!r} has a space or control character in its host part; check the URL")
     host, port = _split_port(url, authority, DEFAULT_PORTS[scheme])
+    from requests.utils import requote_uri  # imported here: policies and local files need no HTTP client
+
     path = tail.split("#", 1)[0]
     path = requote_uri(path if path.startswith("/") else "/" + path)
     return Target(scheme, host, port, path)
