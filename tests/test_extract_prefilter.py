@@ -39,6 +39,13 @@ def test_an_embed_marker_or_an_attribution_may_be_a_post():
     assert may_cite_posts(page("<p>Do not cross. &mdash; Eastmere Volunteers (@EastmereVolsFx) October 8, 2023</p>"))
 
 
+def test_a_blockquote_is_a_quotation_unless_the_page_holds_a_twitter_embed_class():
+    quotation = '<blockquote><p>A fictional mayor said the bridge would reopen.</p></blockquote>'
+    assert may_cite_posts(page(quotation)) is False
+    embed = '<blockquote class="twitter-tweet"><p>Do not cross.</p>&mdash; Eastmere Volunteers</blockquote>'
+    assert may_cite_posts(page(quotation + embed)) is True
+
+
 def test_a_post_url_written_with_entities_is_read_as_the_extractor_reads_it():
     assert may_cite_posts(page('<a href="https://twitter.com/SampleLedgerFx/status/17113507969074&#52;6279">post</a>'))
 
