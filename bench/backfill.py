@@ -1,5 +1,6 @@
 """Backfill speed: records/s on 1 and 2 Dask workers, the writer's ingest rate,
-and FastWARC against warcio on the same file.
+FastWARC against warcio on the same file, and where one worker's time goes
+(reading, the byte prefilter, extracting the pages it lets through).
 
 The WARC is made of real pages (the development set in ../shared/devset, read
 from there, never copied), repeated to --records records, in two mixes: every
@@ -32,6 +33,9 @@ from archiver.backfill import backfill  # noqa: E402
 from archiver.backfill.ingest import ingest_slice, start_run  # noqa: E402
 from archiver.backfill.records import WarcExtent  # noqa: E402
 from archiver.backfill.work import extract_slice  # noqa: E402
+from archiver.extract import extract_document  # noqa: E402
+from archiver.extract.document import decode  # noqa: E402
+from archiver.extract.prefilter import may_cite_posts  # noqa: E402
 from archiver.store.schema import open_db  # noqa: E402
 
 DEVSET = ROOT.parent / "shared" / "devset"
@@ -78,6 +82,35 @@ def read_speeds(warc: Path) -> dict:
         count = sum(1 for record in WarcioIterator(stream) if record.content_stream().read() is not None)
     slow = count / (time.perf_counter() - started)
     return {"fastwarc": fast, "warcio": slow}
+
+
+def breakdown(warc: Path, sample: int = 600) -> dict:
+    """Where one worker's time goes, per record, on the first `sample` records:
+    the prefilter on each page, then extraction of the pages it lets through
+    (those with posts, and those it had to let through that have none), and
+    `extract_slice` over the whole file in this process (no Dask)."""
+    from fastwarc.warc import ArchiveIterator
+
+    with open(warc, "rb") as stream:
+        bodies = [record.reader.read() for _, record in zip(range(sample), ArchiveIterator(stream))]  # payloads
+    started = time.perf_counter()
+    passing = [body for body in bodies if may_cite_posts(body)]
+    prefilter = (time.perf_counter() - started) / len(bodies)
+    costs = {True: [], False: []}
+    for body in passing:
+        started = time.perf_counter()
+        posts = extract_document(decode(body, "utf-8", "text/html"), "https://news.example/")["posts"]
+        costs[bool(posts)].append(time.perf_counter() - started)
+    extent = WarcExtent(str(warc), str(warc), 0, warc.stat().st_size)
+    started = time.perf_counter()
+    records = sum(extract_slice(extent, start, end).records for start, end in extent.slices())
+    return {"prefilter_ms": prefilter * 1e3, "passing": len(passing) / len(bodies),
+            "citing": len(costs[True]) / len(bodies), "citing_ms": _mean(costs[True]) * 1e3,
+            "trap_ms": _mean(costs[False]) * 1e3, "in_process": records / (time.perf_counter() - started)}
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 def timed_backfill(warc: Path, workers: int, folder: Path) -> dict:
@@ -132,6 +165,15 @@ def main() -> None:
         print(f"\n{name}: {warc.stat().st_size / 1e6:,.0f} MB gzipped")
         print(f"  read every payload: FastWARC {speeds['fastwarc']:,.0f} records/s, warcio {speeds['warcio']:,.0f} "
               f"records/s ({speeds['fastwarc'] / speeds['warcio']:.1f}x)")
+        parts = breakdown(warc)
+        read_ms = 1e3 / speeds["fastwarc"]
+        extract_ms = parts["citing"] * parts["citing_ms"] + (parts["passing"] - parts["citing"]) * parts["trap_ms"]
+        print(f"  one worker's time per record: reading {read_ms:.2f} ms, prefilter {parts['prefilter_ms']:.2f} ms, "
+              f"extracting {extract_ms:.2f} ms ({parts['passing']:.0%} of pages let through: "
+              f"{parts['citing']:.0%} cite posts, {parts['citing_ms']:.1f} ms each; "
+              f"{parts['passing'] - parts['citing']:.0%} cite none, {parts['trap_ms']:.1f} ms each)")
+        print(f"  so at most {1e3 / (read_ms + parts['prefilter_ms'] + extract_ms):,.0f} records/s a core; "
+              f"extract_slice in this process (no Dask): {parts['in_process']:,.0f} records/s")
         one = timed_backfill(warc, 1, folder)
         two = timed_backfill(warc, 2, folder)
         print(f"  backfill, 1 worker:  {one['records_per_s']:,.0f} records/s ({one['pages']:,} pages with posts)")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..extract import extract_document
 from ..extract.document import InputError, decode
-from ..extract.html_posts import may_cite_posts
+from ..extract.prefilter import may_cite_posts
 from ..fetch import FetchError
 from .records import HtmlRecord, SliceCount, WarcExtent, read_slice
 

@@ -125,16 +125,6 @@ _BODY_TAG = re.compile(rb"<body", re.I)
 _ATTRIBUTE_BEFORE = re.compile(rb"([A-Za-z][-\w]*)\s*=\s*[\"']?$")
 
 
-def may_cite_posts(markup: bytes) -> bool:
-    """Whether raw page bytes hold anything a post is cited with: a post URL, an
-    embed marker or a `(@handle` attribution. False costs a fraction of a parse,
-    which is what most pages of a crawl need (backfills read millions)."""
-    sightings = _sightings(markup, "utf-8")
-    seen = sightings.seen
-    return bool(sightings.needles) or "(@" in seen or any(marker in seen or marker.upper() in seen
-                                                         for marker in _MARKERS)
-
-
 @dataclass
 class _Sightings:
     """What one pass over the raw markup saw."""

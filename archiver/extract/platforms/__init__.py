@@ -9,6 +9,10 @@ A platform module defines:
   lowercase string the page's HTML must contain) to an XPath (``.//...``)
   selecting them; pages without the marker are not searched. Empty when the
   platform's embeds are plain iframes or links.
+- ``EMBED_NEEDS`` (optional): for a marker most of whose elements are not
+  posts (any ``<blockquote``), strings one of which a page must also hold for
+  one of them to be a post without a post URL in the markup; the byte
+  prefilter of backfills (``extract/prefilter.py``) rejects the marker alone.
 - ``match_url(url) -> PostRef | None``: the post a URL names, or None for
   anything else (profiles, share and intent links, hashtags, searches).
 - ``parse_embed(element) -> Post | None``: the post an embed element shows.

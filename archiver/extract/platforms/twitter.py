@@ -17,6 +17,9 @@ HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.c
          "platform.twitter.com/embed", "nitter.net/")
 EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]",
           "data-tweetid": ".//*[@data-tweetid]", "data-attrs": ".//div[@data-attrs]"}
+_EMBED_CLASSES = ("twitter-tweet", "twitter-video")
+# A blockquote is a post by its class, or by a status link and an attribution (a post URL).
+EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}
 
 _STATUS = re.compile(
     r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.|[a-z]{2}\.)?"
@@ -25,7 +28,6 @@ _STATUS = re.compile(
     re.I,
 )
 _EMBED_IFRAME = re.compile(r"platform\.twitter\.com/embed/[^?#]*\?(?:[^#]*&)?id=([0-9]{1,20})(?![0-9])")
-_EMBED_CLASSES = ("twitter-tweet", "twitter-video")
 # "— Name (@handle)" closing an embed whose date is missing or not a date.
 _UNDATED_ATTRIBUTION = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)[^\n\u2014\u2013]{0,80}\(@[A-Za-z0-9_]{1,15}\)[^\n]*\s*$")
 

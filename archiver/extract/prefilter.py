@@ -1,0 +1,86 @@
+"""The byte prefilter: whether a page's raw bytes may cite a post at all.
+
+Backfills read millions of pages, most of which cite nothing, and most of
+those still link to the platforms: share buttons (`twitter.com/intent/tweet`,
+`facebook.com/sharer`), follow links (`instagram.com/SITE`). Such a page must
+cost a fraction of a parse, so its hits must be rejected without a parse.
+
+The prefilter looks for exactly the patterns the HTML extractor's own scan
+looks for (`html_posts._PATTERNS`: the platforms' URL hints, their embed
+markers, the `(@` of a copy-pasted attribution), in the same part of the page
+(from `<body`), so it is never False for a page the extractor finds posts in:
+the extractor reads nothing its scan did not see. A URL hint counts only when
+the token around it, cut and decoded as the extractor cuts it, is a post URL
+by the platform's own `match_url`; an embed marker counts unless its
+platform names what else the page must hold for its elements to be posts
+(`EMBED_NEEDS`: a `<blockquote` is a quotation unless the page says
+`twitter-tweet` somewhere); `(@` counts as it is. The answer is True at the
+first such hit.
+
+The patterns are found with Hyperscan, one pass for all of them: 0.08 ms on a
+256 KB development page, against 0.59 ms for the extractor's Aho-Corasick
+automaton (the automaton is kept by the extractor, which needs every hit in
+order, overlaps resolved; here any one real candidate ends the scan).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+
+import hyperscan
+
+from . import platforms
+from .html_posts import _BODY_TAG, _BOUNDARIES_TO_SPACE, _HINTS, _PATTERNS, _TOKEN_END
+
+_ORDER = sorted(_PATTERNS)
+_LENGTHS = [len(pattern) for pattern in _ORDER]
+_IS_HINT = [pattern in _HINTS for pattern in _ORDER]
+_NEEDS = {marker: tuple(need.encode() for need in needs)
+          for platform in platforms.PLATFORMS for marker, needs in getattr(platform, "EMBED_NEEDS", {}).items()}
+_NEEDED = [_NEEDS.get(pattern.lower(), ()) for pattern in _ORDER]  # a marker is looked for in upper case too
+_DATABASE = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+_DATABASE.compile(expressions=[re.escape(pattern.encode()) for pattern in _ORDER], ids=list(range(len(_ORDER))),
+                  elements=len(_ORDER))
+_SCRATCH = threading.local()  # a scan needs scratch space of its own: one per thread
+
+
+def may_cite_posts(markup: bytes) -> bool:
+    """Whether raw page bytes hold anything a post is cited with: a post URL, an
+    embed marker or a `(@handle` attribution."""
+    if b"\x00" in markup[:64]:  # UTF-16 or UTF-32, where ASCII is not one byte: the extractor re-encodes it
+        return True
+    opening = _BODY_TAG.search(markup)
+    body = opening.start() if opening else 0
+    found = False
+    held = {}  # need -> whether the page holds it, looked up once
+
+    def hit(index: int, start: int, end: int, flags: int, context) -> bool:
+        nonlocal found
+        if _IS_HINT[index]:
+            found = _is_post_url(markup, body + end - _LENGTHS[index])
+        elif _NEEDED[index]:
+            found = any(held[need] if need in held else held.setdefault(need, markup.find(need, body) >= 0)
+                        for need in _NEEDED[index])
+        else:
+            found = True
+        return found  # True stops the scan
+
+    scratch = getattr(_SCRATCH, "scratch", None)
+    if scratch is None:
+        scratch = _SCRATCH.scratch = hyperscan.Scratch(_DATABASE)
+    try:
+        _DATABASE.scan(memoryview(markup)[body:], match_event_handler=hit, scratch=scratch)
+    except hyperscan.ScanTerminated:  # what a hit answering True does
+        pass
+    return found
+
+
+def _is_post_url(markup: bytes, start: int) -> bool:
+    """Whether the token around the URL hint at `start` names a post, the token
+    cut and decoded as `html_posts._sightings` cuts it."""
+    window = max(0, start - 300)
+    token_start = window + markup[window:start].translate(_BOUNDARIES_TO_SPACE).rfind(b" ") + 1
+    token = html.unescape(markup[token_start:_TOKEN_END.match(markup, start).end()].decode("utf-8", "replace"))
+    return platforms.match_url(token.rstrip(platforms.TRAILING)) is not None
