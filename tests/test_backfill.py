@@ -202,6 +202,8 @@ def test_a_backfill_killed_halfway_and_restarted_ends_with_the_same_archive(tmp_
     assert done.returncode == 0, done.stderr
     assert f"{halfway} slices done before" in done.stderr or "slices done before" in done.stderr
     assert content(db) == content(tmp_path / "whole.db")
+    with sqlite3.connect(db) as conn:  # the killed run is marked by the one that finished its work
+        assert conn.execute("SELECT status FROM runs ORDER BY id").fetchall() == [("interrupted",), ("ok",)]
 
 
 def test_a_warc_list_of_urls_is_read_behind_the_fetch_guard(crawl_files, local_server, tmp_path):

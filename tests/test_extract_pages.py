@@ -186,3 +186,17 @@ def test_markup_nested_beyond_the_parser_limit_is_named_with_a_warning(tmp_path)
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == (f"archiver: {page}: warning: markup nested deeper than 2048 levels: what lies deeper was "
                              "not read (posts there are missing); check the page in a browser\n")
+
+
+def test_without_metadata_a_page_citing_nothing_costs_no_article_record_and_one_citing_keeps_it():
+    from archiver.extract import extract_document
+    from archiver.extract.document import decode
+
+    title = "<head><title>Fictional Gazette: the bridge</title></head>"
+    nothing = decode(f"<html>{title}<body><article>{PROSE}</article></body></html>".encode())
+    citing = decode(nested(3))
+    assert extract_document(nothing, "https://news.example/a", metadata=False) == {
+        "url": "https://news.example/a", "posts": [], "warnings": []}
+    assert extract_document(nothing, "https://news.example/a")["title"] == "Fictional Gazette: the bridge"
+    record = extract_document(citing, "https://news.example/b", metadata=False)
+    assert record == extract_document(citing, "https://news.example/b") and len(record["posts"]) == 1

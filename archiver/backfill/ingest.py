@@ -16,7 +16,7 @@ import sqlite_utils
 
 from ..capture import Evidence
 from ..extract.posts import Post
-from ..store import find_article, iso, record_capture, record_citations, upsert_article, utc_now, writing
+from ..store import find_article, iso, record_capture, record_citations, runs, upsert_article, utc_now, writing
 from .work import Page, SliceResult
 
 
@@ -33,6 +33,7 @@ class BackfillSummary:
     citations_new: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     status: str = "running"
+    lock: runs.RunLock | None = field(default=None, repr=False)  # the runs row's lock; None for Parquet
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in ("run_id", "status", "slices", "slices_skipped", "records",
@@ -42,10 +43,11 @@ class BackfillSummary:
 
 
 def start_run(db: sqlite_utils.Database, sources: list[str], now: datetime | None = None) -> BackfillSummary:
+    """The backfill's runs row, under its lock like every run's (a killed backfill is marked interrupted)."""
+    lock = runs.start_run(db, "backfill", None, iso(now or utc_now()))
     with writing(db):
-        cursor = db.conn.execute("INSERT INTO runs (command, started_at, sources) VALUES ('backfill', ?, ?)",
-                                 [iso(now or utc_now()), json.dumps(sources)])
-    return BackfillSummary(run_id=cursor.lastrowid)
+        db.conn.execute("UPDATE runs SET sources = ? WHERE id = ?", [json.dumps(sources), lock.run_id])
+    return BackfillSummary(run_id=lock.run_id, lock=lock)
 
 
 def done_slices(db: sqlite_utils.Database) -> set[tuple[str, int]]:
@@ -119,9 +121,6 @@ def post_from_dict(row: dict) -> Post:
 def finish_run(db: sqlite_utils.Database, summary: BackfillSummary, status: str,
                now: datetime | None = None) -> None:
     summary.status = status
-    with writing(db):
-        db.conn.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_new = ?, posts_new = ?,"
-            " citations_new = ?, errors = ? WHERE id = ?",
-            [iso(now or utc_now()), status, summary.pages, summary.articles_new, summary.posts_new, summary.citations_new,
-             len(summary.errors), summary.run_id])
+    runs.finish_run(db, summary.lock, iso(now or utc_now()), status, articles_read=summary.pages,
+                    articles_new=summary.articles_new, posts_new=summary.posts_new,
+                    citations_new=summary.citations_new, errors=len(summary.errors))

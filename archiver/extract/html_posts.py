@@ -33,9 +33,9 @@ _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
 
 _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
-_HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
+HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
-_PATTERNS = _HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"}
+PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"}
 
 
 def _automaton(patterns: list[str], kind=ahocorasick_rs.MatchKind.LeftmostFirst) -> tuple:
@@ -52,10 +52,10 @@ def _automaton(patterns: list[str], kind=ahocorasick_rs.MatchKind.LeftmostFirst)
 # with a capital first and the others (4x faster than the whole set on the dev
 # pages; parting hints from markers instead gained little), whose matches are
 # the whole set's when none of one part overlaps one of the other.
-_LONG = sorted(p for p in _PATTERNS if len(p) > 2)
+_LONG = sorted(p for p in PATTERNS if len(p) > 2)
 _WHOLE = _automaton(_LONG)
 _PARTS = tuple(_automaton([p for p in _LONG if p[0].isupper() == capital]) for capital in (True, False))
-_SHORT = _automaton(sorted(p for p in _PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)
+_SHORT = _automaton(sorted(p for p in PATTERNS if len(p) <= 2), ahocorasick_rs.MatchKind.Standard)
 _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
 # Every byte that ends a URL token, mapped to a space: one rfind finds where the token starts
 # (`=` too, for unquoted attributes: `href=https://...`).
@@ -120,7 +120,7 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     return _finish(scan)
 
 
-_BODY_TAG = re.compile(rb"<body", re.I)
+BODY_TAG = re.compile(rb"<body", re.I)
 # The attribute a URL token is the value of: `href="`, `data-url='`, `src=`.
 _ATTRIBUTE_BEFORE = re.compile(rb"([A-Za-z][-\w]*)\s*=\s*[\"']?$")
 
@@ -141,7 +141,7 @@ def _sightings(markup: bytes, encoding: str) -> _Sightings:
     and where (which attribute, or text)."""
     found = _Sightings()
     last_end = -1
-    opening = _BODY_TAG.search(markup)
+    opening = BODY_TAG.search(markup)
     body = opening.start() if opening else 0
     view = memoryview(markup)[body:]
     automaton, patterns = _SHORT
@@ -149,13 +149,9 @@ def _sightings(markup: bytes, encoding: str) -> _Sightings:
                      + [(start + body, patterns[index]) for index, start, _ in automaton.find_matches_as_indexes(view)])
     for start, pattern in matches:
         found.seen[pattern] += 1
-        if pattern not in _HINTS or start < last_end:
+        if pattern not in HINTS or start < last_end:
             continue
-        window = max(0, start - 300)
-        token_start = window + markup[window:start].translate(_BOUNDARIES_TO_SPACE).rfind(b" ") + 1
-        last_end = _TOKEN_END.match(markup, start).end()
-        token = html.unescape(markup[token_start:last_end].decode(encoding, "replace"))
-        token = token.rstrip(platforms.TRAILING)
+        token_start, last_end, token = url_token(markup, start, encoding)
         if platforms.match_url(token):
             needle = token[-120:]
             found.needles[needle] += 1
@@ -163,6 +159,17 @@ def _sightings(markup: bytes, encoding: str) -> _Sightings:
             attribute = _ATTRIBUTE_BEFORE.search(markup, max(0, token_start - 60), token_start)
             found.places.add(attribute.group(1).decode("ascii").lower() if attribute else "")
     return found
+
+
+def url_token(markup: bytes, start: int, encoding: str = "utf-8") -> tuple[int, int, str]:
+    """(start, end, text) of the URL token around the hint at `start` in raw
+    markup, decoded as it reads once parsed (entities decoded, trailing
+    punctuation dropped): the scan and the byte prefilter cut tokens alike."""
+    window = max(0, start - 300)
+    token_start = window + markup[window:start].translate(_BOUNDARIES_TO_SPACE).rfind(b" ") + 1
+    end = _TOKEN_END.match(markup, start).end()
+    token = html.unescape(markup[token_start:end].decode(encoding, "replace"))
+    return token_start, end, token.rstrip(platforms.TRAILING)
 
 
 def _long_matches(view) -> list[tuple[int, int, str]]:
@@ -198,7 +205,7 @@ def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
 
 # Leftmost-longest, as a regex alternation of the hints longest first finds them (a regex tried
 # each hint at each character: most of the time of pages with large embeds).
-_HINT_SEARCH = ahocorasick_rs.AhoCorasick(sorted(_HINTS), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+_HINT_SEARCH = ahocorasick_rs.AhoCorasick(sorted(HINTS), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 _TEXT_TOKEN_END = re.compile(r"[^\s\"'<>()\[\]{}]*")
 _TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
 

@@ -6,7 +6,7 @@ those still link to the platforms: share buttons (`twitter.com/intent/tweet`,
 cost a fraction of a parse, so its hits must be rejected without a parse.
 
 The prefilter looks for exactly the patterns the HTML extractor's own scan
-looks for (`html_posts._PATTERNS`: the platforms' URL hints, their embed
+looks for (`html_posts.PATTERNS`: the platforms' URL hints, their embed
 markers, the `(@` of a copy-pasted attribution), in the same part of the page
 (from `<body`), so it is never False for a page the extractor finds posts in:
 the extractor reads nothing its scan did not see. A URL hint counts only when
@@ -25,18 +25,17 @@ order, overlaps resolved; here any one real candidate ends the scan).
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 
 import hyperscan
 
 from . import platforms
-from .html_posts import _BODY_TAG, _BOUNDARIES_TO_SPACE, _HINTS, _PATTERNS, _TOKEN_END
+from .html_posts import BODY_TAG, HINTS, PATTERNS, url_token
 
-_ORDER = sorted(_PATTERNS)
+_ORDER = sorted(PATTERNS)
 _LENGTHS = [len(pattern) for pattern in _ORDER]
-_IS_HINT = [pattern in _HINTS for pattern in _ORDER]
+_IS_HINT = [pattern in HINTS for pattern in _ORDER]
 _NEEDS = {marker: tuple(need.encode() for need in needs)
           for platform in platforms.PLATFORMS for marker, needs in getattr(platform, "EMBED_NEEDS", {}).items()}
 _NEEDED = [_NEEDS.get(pattern.lower(), ()) for pattern in _ORDER]  # a marker is looked for in upper case too
@@ -51,7 +50,7 @@ def may_cite_posts(markup: bytes) -> bool:
     embed marker or a `(@handle` attribution."""
     if b"\x00" in markup[:64]:  # UTF-16 or UTF-32, where ASCII is not one byte: the extractor re-encodes it
         return True
-    opening = _BODY_TAG.search(markup)
+    opening = BODY_TAG.search(markup)
     body = opening.start() if opening else 0
     found = False
     held = {}  # need -> whether the page holds it, looked up once
@@ -79,8 +78,5 @@ def may_cite_posts(markup: bytes) -> bool:
 
 def _is_post_url(markup: bytes, start: int) -> bool:
     """Whether the token around the URL hint at `start` names a post, the token
-    cut and decoded as `html_posts._sightings` cuts it."""
-    window = max(0, start - 300)
-    token_start = window + markup[window:start].translate(_BOUNDARIES_TO_SPACE).rfind(b" ") + 1
-    token = html.unescape(markup[token_start:_TOKEN_END.match(markup, start).end()].decode("utf-8", "replace"))
-    return platforms.match_url(token.rstrip(platforms.TRAILING)) is not None
+    cut and decoded as the extractor's scan cuts it."""
+    return platforms.match_url(url_token(markup, start)[2]) is not None
