@@ -625,10 +625,6 @@ def export(targets, wacz_path, db_path):
                f"sha256 {made.sha256}", err=True)
 
 
-if __name__ == "__main__":
-    cli()
-
-
 @cli.command()
 @db_option
 @click.option("--post", "posts", multiple=True, metavar="ID",
@@ -673,3 +669,7 @@ def capture(db_path, posts, offline, max_file_bytes, max_post_bytes, no_screensh
         click.echo(f"{post_id}  {step}  {outcome}: {text}")
     counts = ", ".join(f"{count} {outcome}" for outcome, count in summary.outcomes.items())
     click.echo(f"run {summary.run_id}: {summary.posts} posts captured: {counts}", err=True)
+
+
+if __name__ == "__main__":
+    cli()

@@ -79,3 +79,14 @@ def test_a_db_that_cannot_be_an_archive_is_a_usage_error_naming_why(tmp_path):
         assert "Invalid value for '--db'" in result.output and reason in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not_sqlite.read_text() == "reviewer notes, not an archive\n"
+
+
+def test_every_command_runs_as_python_dash_m_archiver_cli():
+    """Regression: `if __name__ == "__main__"` sat before the capture command, so `python -m archiver.cli
+    capture` ran the group before capture was defined and answered 'No such command'."""
+    import subprocess
+    import sys
+
+    for name in cli.list_commands(click.Context(cli)):
+        done = subprocess.run([sys.executable, "-m", "archiver.cli", name, "--help"], capture_output=True, text=True)
+        assert done.returncode == 0, (name, done.stderr)
