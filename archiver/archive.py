@@ -390,13 +390,14 @@ class ArchiveRun:
         """A source read only in part or with a guess (deep markup, mixed encodings): kept with the run's
         errors for the reviewer to see, but the source is archived and the run does not fail for it."""
         self.summary.warnings += 1
-        self.report(source, f"warning: {note}")
-        with self._write():
-            self.db.execute("INSERT INTO run_errors (run_id, source, reason, at) VALUES (?,?,?,?)",
-                            [self.summary.run_id, source, f"warning: {note}", iso(self.now())])
+        self._report(source, f"warning: {note}")
 
     def _fail(self, source: str, reason: str) -> None:
         self.summary.errors.append((source, reason))
+        self._report(source, reason)
+
+    def _report(self, source: str, reason: str) -> None:
+        """Name the source on the console and keep it in run_errors."""
         self.report(source, reason)
         with self._write():
             self.db.execute("INSERT INTO run_errors (run_id, source, reason, at) VALUES (?,?,?,?)",
