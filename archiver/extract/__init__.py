@@ -87,9 +87,9 @@ def extract_document(document: Document, base_url: str | None = None, *, metadat
     warnings: list[str] = []
     if document.is_html:
         doc, warnings = parse_html(document.text, document.raw, document.encoding)
-        posts = html_posts(doc, *document.ascii_markup())
-        # after the posts: htmldate may prune the tree
-        article = html_article(doc, base_url) if posts or metadata else {"url": base_url}
+        markup, encoding = document.ascii_markup()
+        posts = html_posts(doc, markup, encoding)
+        article = html_article(doc, base_url, markup) if posts or metadata else {"url": base_url}
     else:
         article = text_article(document.text, base_url)
         posts = text_posts(split_paragraphs(document.text))

@@ -6,6 +6,8 @@ import json
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from .dates import parse_date
 from .posts import collapse
 
@@ -20,6 +22,9 @@ _DATELINE = re.compile(
     r"(\d{4}-\d{2}-\d{2}|[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})",
     re.I | re.M,
 )
+
+
+_DATE_PUBLISHED = etree.XPath("//*[@itemprop='datePublished']")
 
 
 def _head(doc):
@@ -37,8 +42,10 @@ def _meta(head) -> dict[str, str]:
     return found
 
 
-def _json_ld(doc) -> list[dict]:
+def _json_ld(doc, markup: bytes) -> list[dict]:
     items: list[dict] = []
+    if b"application/ld+json" not in markup:
+        return items  # one byte search instead of a walk of the whole tree
     for script in doc.iterfind(".//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
@@ -55,8 +62,12 @@ def _json_ld(doc) -> list[dict]:
     return items
 
 
-def html_article(doc, base_url: str | None) -> dict:
-    """Metadata of a parsed HTML article; None where the page does not say."""
+def html_article(doc, base_url: str | None, markup: bytes) -> dict:
+    """Metadata of a parsed HTML article; None where the page does not say.
+
+    `markup`, the page's bytes in an ASCII-compatible encoding, tells which
+    searches of the whole tree can find anything (a byte search costs a
+    hundredth of a walk of the tree)."""
     head = _head(doc)
     meta = _meta(head)
     canonical = None
@@ -81,23 +92,40 @@ def html_article(doc, base_url: str | None) -> dict:
         "title": collapse(title),
         "site": collapse(site),
         "language": language.replace("_", "-") if language else None,
-        "published": _published(doc, meta, base_url),
+        "published": _published(doc, meta, base_url, markup),
     }
 
 
-def _published(doc, meta: dict[str, str], url: str | None) -> str | None:
+def _published(doc, meta: dict[str, str], url: str | None, markup: bytes) -> str | None:
     for key in _META_DATES:
         if key in meta and parse_date(meta[key]):
             return parse_date(meta[key])
-    for item in _json_ld(doc):
+    for item in _json_ld(doc, markup):
         value = item.get("datePublished") or item.get("dateCreated")
         if isinstance(value, str) and parse_date(value):
             return parse_date(value)
-    for node in doc.xpath("//*[@itemprop='datePublished'] | //time[@pubdate] | //article//time[@datetime]"):
+    for node in _dated_elements(doc, markup):
         value = node.get("datetime") or node.get("content") or node.text_content()
         if parse_date(value):
             return parse_date(value)
     return _htmldate(doc, url)
+
+
+def _dated_elements(doc, markup: bytes):
+    """Elements that mark the publication date up: `itemprop="datePublished"`,
+    then `<time pubdate>` or a `<time datetime>` in an article. Each search
+    runs only when the markup holds its name: a search of every element's
+    attributes costs a third of a parse."""
+    if b"datePublished" in markup:
+        yield from _DATE_PUBLISHED(doc)
+    if b"<time" in markup or b"<TIME" in markup:
+        for time in doc.iter("time"):
+            if time.get("pubdate") is not None or (time.get("datetime") and _in_article(time)):
+                yield time
+
+
+def _in_article(element) -> bool:
+    return next(element.iterancestors("article"), None) is not None
 
 
 def _htmldate(doc, url: str | None) -> str | None:

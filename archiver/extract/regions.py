@@ -63,7 +63,8 @@ class Regions:
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
                                    _article_guess(self._chain))
         self._last_prose: int | None = None
-        self._articles = _prose_articles(doc, self.paragraphs)
+        self._doc = doc
+        self._articles: set | None = None  # the outer articles holding prose, found when a region outside needs them
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
@@ -82,11 +83,16 @@ class Regions:
             beside = chain[-1] if chain else None  # the region hanging from the main text's chain
             verdict, place = False, self._place(node, beside)
         for region in reversed(chain):
-            if region in self._articles:
+            if place[0] and region in self._prose_articles():
                 place = (False, place[1])
             verdict = verdict or (region is beside and self._sidebar(region)) or self._judge(region, *place)
             self._verdicts[region] = (verdict, place)
         return verdict
+
+    def _prose_articles(self) -> set:
+        if self._articles is None:
+            self._articles = _prose_articles(self._doc, self.paragraphs)
+        return self._articles
 
     def _place(self, anchor, top) -> tuple[bool, bool]:
         """Where a region hanging from `anchor` (an element holding the main block,
