@@ -88,6 +88,17 @@ def test_youtube_videos_in_every_form_a_page_cites_them_and_never_playlists_or_c
     assert sorted(found(body)) == [("youtube", f"FxVideo000{n}") for n in range(1, 9)]
 
 
+def test_amp_pages_embed_youtube_and_instagram_by_id_alone():
+    # AMP versions of news pages replace the embed code with components naming the post by id.
+    body = ('<amp-youtube data-videoid="FxVideo0009" layout="responsive" width="480" height="270"></amp-youtube>'
+            '<amp-instagram data-shortcode="FxHarbour01" data-captioned width="400" height="400"></amp-instagram>'
+            '<amp-youtube data-videoid="not-an-id" layout="responsive"></amp-youtube>'
+            '<amp-instagram data-shortcode="" width="400"></amp-instagram>')
+    assert found(body, "platform", "post_id", "url") == [
+        ("youtube", "FxVideo0009", "https://www.youtube.com/watch?v=FxVideo0009"),
+        ("instagram", "FxHarbour01", "https://www.instagram.com/p/FxHarbour01/")]
+
+
 def test_tiktok_blockquote_gives_the_handle_of_its_cite_and_its_caption():
     body = ('<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@fx.diver/video/7234567890123450001" '
             'data-video-id="7234567890123450001"><section><a title="@fx.diver" '

@@ -1,4 +1,4 @@
-"""Instagram: `blockquote.instagram-media` embeds and post/reel links.
+"""Instagram: `blockquote.instagram-media` and AMP embeds, post/reel links.
 
 The embed ends in an attribution line, "A post shared by Name (@handle)", printed
 in the language of whoever copied the embed code. That line is found by its
@@ -16,13 +16,15 @@ from ._html import lang_of
 
 NAME = "instagram"
 HINTS = ("instagram.com/", "instagr.am/")
-EMBEDS = {"instagram-media": ".//blockquote[contains(@class, 'instagram-media')]"}
+EMBEDS = {"instagram-media": ".//blockquote[contains(@class, 'instagram-media')]",
+          "amp-instagram": ".//amp-instagram[@data-shortcode]"}
 
 _POST = re.compile(
     r"^(?:https?:)?(?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/"
     r"(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|reels|tv)/(?P<id>[A-Za-z0-9_-]{5,64})",
     re.I,
 )
+_CODE = re.compile(r"^[A-Za-z0-9_-]{5,64}$")
 _PROFILE = re.compile(r"^(?:https?:)?//(?:www\.)?instagram\.com/(?P<handle>[A-Za-z0-9_.]{1,30})/?(?:[?#]|$)", re.I)
 _HANDLE = re.compile(r"\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)")
 # "A post shared by %s" as Instagram's embed prints it, phrase before the name...
@@ -58,6 +60,9 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
+    if element.tag == "amp-instagram":  # an AMP page's embed names its post by shortcode alone
+        code = (element.get("data-shortcode") or "").strip()
+        return Post.from_ref(_ref(code)) if _CODE.match(code) else None
     ref = match_url(element.get("data-instgrm-permalink") or "")
     if not ref:
         for link in element.iterfind(".//a[@href]"):

@@ -1,4 +1,4 @@
-"""YouTube: embed iframes, `lite-youtube` players, watch/short/live links."""
+"""YouTube: embed iframes, `lite-youtube` and AMP players, watch/short/live links."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from ..posts import Post, PostRef
 
 NAME = "youtube"
 HINTS = ("youtube.com/", "youtu.be/", "youtube-nocookie.com/")
-EMBEDS = {"lite-youtube": ".//lite-youtube[@videoid]", "data-youtube-id": ".//*[@data-youtube-id]"}
+EMBEDS = {"lite-youtube": ".//lite-youtube[@videoid]", "data-youtube-id": ".//*[@data-youtube-id]",
+          "amp-youtube": ".//amp-youtube[@data-videoid]"}
 
 _VIDEO = re.compile(
     r"^(?:https?:)?(?://)?(?:(?:www|m|music)\.)?"
@@ -33,6 +34,6 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
-    video_id = (element.get("videoid") or element.get("data-youtube-id") or "").strip()
+    video_id = (element.get("videoid") or element.get("data-youtube-id") or element.get("data-videoid") or "").strip()
     ref = _ref(video_id) if _ID.match(video_id) else None
     return Post.from_ref(ref) if ref else None
