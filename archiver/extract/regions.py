@@ -200,16 +200,20 @@ def _link_list(region) -> bool:
     return text > 0 and sum(len(t.strip()) for t in _LINK_TEXTS(region)) >= _LINK_SHARE * text
 
 
+_NO_ELEMENT = object()
+
+
 def _main_block(doc, paragraphs: dict):
     """The element whose paragraphs hold the most prose; each paragraph counts
     fully for its parent and half for its grandparent. Embedded posts are not prose."""
     scores: dict = {}
+    parent, in_embed = _NO_ELEMENT, True
     for p in doc.iter("p"):
-        parent = p.getparent()
-        if parent is None or _is_embed(parent):
-            continue
-        grandparent = parent.getparent()
-        if grandparent is not None and _is_embed(grandparent):
+        if p.getparent() is not parent:  # paragraphs come in runs of siblings: judge their parent once
+            parent = p.getparent()
+            grandparent = parent.getparent() if parent is not None else None
+            in_embed = parent is None or _is_embed(parent) or (grandparent is not None and _is_embed(grandparent))
+        if in_embed:
             continue
         size = int(_TEXT_LENGTH(p))
         if size < _MIN_PARAGRAPH:

@@ -27,6 +27,8 @@ import pkgutil
 import re
 from types import ModuleType
 
+import ahocorasick_rs
+
 from ..posts import PostRef
 
 _URLISH = re.compile(
@@ -47,21 +49,23 @@ def _load() -> tuple[ModuleType, ...]:
 
 PLATFORMS: tuple[ModuleType, ...] = _load()
 HINTS: tuple[str, ...] = tuple(sorted({h for p in PLATFORMS for h in p.HINTS}))
-# One search per platform for any of its hints (a generator over the hints cost four times more).
-_HINTED = tuple((re.compile("|".join(map(re.escape, p.HINTS))), p) for p in PLATFORMS)
+# Which platforms' hints a URL holds, found in one pass: a search per platform cost 30% more.
+_HINT_OWNERS = tuple(frozenset(i for i, p in enumerate(PLATFORMS) if hint in p.HINTS) for hint in HINTS)
+_HINT_SEARCH = ahocorasick_rs.AhoCorasick(HINTS, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 def match_url(url: str | None) -> PostRef | None:
-    """The post a URL names on any known platform, or None."""
+    """The post a URL names on any known platform, or None; platforms are
+    asked in their order, those whose hints the URL holds."""
     if not url:
         return None
     url = url.strip()
-    lowered = url.lower()
-    for hinted, platform in _HINTED:
-        if hinted.search(lowered):
-            ref = platform.match_url(url)
-            if ref:
-                return ref
+    owners = [i for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True)
+              for i in _HINT_OWNERS[index]]
+    for i in sorted(set(owners)):
+        ref = PLATFORMS[i].match_url(url)
+        if ref:
+            return ref
     return None
 
 
