@@ -118,7 +118,7 @@ def _dated_elements(doc, markup: bytes):
     attributes costs a third of a parse."""
     if b"datePublished" in markup:
         yield from _DATE_PUBLISHED(doc)
-    if b"<time" in markup or b"<TIME" in markup:
+    if b"<time" in markup:
         for time in doc.iter("time"):
             if time.get("pubdate") is not None or (time.get("datetime") and _in_article(time)):
                 yield time
