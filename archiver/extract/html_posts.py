@@ -26,7 +26,7 @@ from .plaintext import attributions, make_post, trim_context
 from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
 from .posts import Post
-from .regions import Regions
+from .regions import Regions, body_of
 
 _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
 
@@ -107,7 +107,7 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     `markup` is the page's HTML in an ASCII-compatible `encoding`: one scan of
     it decides which node-by-node searches are worth running.
     """
-    body = doc.find(".//body")
+    body = body_of(doc)
     scan = _Scan(body if body is not None else doc, doc)
     sightings = _sightings(markup, encoding)
     _find_embeds(scan, sightings.seen)

@@ -241,5 +241,13 @@ def _fallback_root(doc):
         found = doc.xpath(query)
         if found:
             return found[0]
-    body = doc.find(".//body")
+    body = body_of(doc)
     return body if body is not None else doc
+
+
+def body_of(doc):
+    """The page's <body>, or None. The parser puts it under the root: a search of
+    the whole tree (`.//body`) walks every element, since lxml's iterator looks
+    one match ahead."""
+    body = doc.find("body")
+    return body if body is not None else doc.find(".//body")
