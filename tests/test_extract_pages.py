@@ -200,3 +200,17 @@ def test_without_metadata_a_page_citing_nothing_costs_no_article_record_and_one_
     assert extract_document(nothing, "https://news.example/a")["title"] == "Fictional Gazette: the bridge"
     record = extract_document(citing, "https://news.example/b", metadata=False)
     assert record == extract_document(citing, "https://news.example/b") and len(record["posts"]) == 1
+
+
+def test_a_paragraph_of_thousands_of_links_is_read_once_not_once_per_link(monkeypatch):
+    # A link roundup (or a hostile page) of 2,000 status links in one paragraph: reading the
+    # paragraph for each link's context made extraction quadratic (minutes for 20,000 links).
+    html_posts = __import__("archiver.extract.html_posts", fromlist=["text_lines"])
+    reads = []
+    monkeypatch.setattr(html_posts, "text_lines", lambda block: reads.append(block) or "Roundup of the day")
+    links = "".join(f'<a href="https://twitter.com/fx_roundup/status/{1411993338932486146 + n}">post {n}</a> '
+                    for n in range(2000))
+    posts = extract_posts(f"<html><body><article><p>Today: {links}</p></article></body></html>".encode())
+    assert len(posts) == 2000
+    assert {post.context for post in posts} == {"Roundup of the day"}
+    assert len(reads) == 1

@@ -77,6 +77,10 @@ class _Scan:
         self.post_blocks: set = set()  # blocks that are post text, not prose
         self.before: dict = {}         # element -> the prose block before it (see _previous_block)
         self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
+        # Contexts, each read once however many posts share it: a link's block -> the link's
+        # context, and a prose block -> its own text, trimmed.
+        self.link_contexts: dict = {}
+        self.block_texts: dict = {}
 
     @property
     def regions(self) -> Regions:
@@ -408,15 +412,27 @@ def _has_words(text: str, count: int) -> bool:
 
 
 def _context(anchor, kind: str, scan: _Scan) -> str | None:
-    """The article paragraph around a post: for a link, the block it sits in;
-    for an embed, the nearest paragraph before it (else after it)."""
+    """The article paragraph around a post: for a link, the block it sits in
+    when that has words of its own; for an embed (or a link alone in its
+    block), the nearest paragraph before it (else after it). Each block is
+    read once: a paragraph holding thousands of links is not read for each."""
     if kind == "link":
         block = _block_of(anchor)
         if block is not None and block is not scan.root and block not in scan.post_blocks:
-            text = text_lines(block)
-            if _has_words(text, 3):
-                return trim_context(text)
-    block = _previous_block(anchor, scan)
+            if block not in scan.link_contexts:
+                text = text_lines(block)
+                scan.link_contexts[block] = trim_context(text) if _has_words(text, 3) else _nearby_context(block, scan)
+            return scan.link_contexts[block]
+    return _nearby_context(anchor, scan)
+
+
+def _nearby_context(element, scan: _Scan) -> str | None:
+    """The context of a post standing alone: the nearest paragraph before `element`, else after it."""
+    block = _previous_block(element, scan)
     if block is None:
-        block = _next_block(anchor, scan)
-    return trim_context(text_lines(block)) if block is not None else None
+        block = _next_block(element, scan)
+    if block is None:
+        return None
+    if block not in scan.block_texts:
+        scan.block_texts[block] = trim_context(text_lines(block))
+    return scan.block_texts[block]
