@@ -70,6 +70,19 @@ def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, enc
     assert decode(page.read_bytes()).encoding == encoding
 
 
+def test_a_page_with_a_stray_nul_byte_is_read_not_called_binary(tmp_path):
+    """Regression: one NUL anywhere in the first 8 KiB refused the whole page."""
+    page = tmp_path / "stray.html"
+    page.write_bytes(b"<html><body><article><p>Broken\x00 CMS output.</p>"
+                     + EMBED.format(text="Still a post").encode()
+                     + b'<p>And <a href="https://twitter.com/FxPort/sta\x00tus/1412743195653046280">a link</a>.</p>'
+                     + b"</article></body></html>")
+    code, [record], err = extract(page)
+    assert (code, err) == (0, "")
+    assert [(post["handle"], post["text"]) for post in record["posts"]] == [("FxDesk", "Still a post"),
+                                                                              ("FxPort", None)]
+
+
 @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00" * 100, bytes(range(256)) * 40,
                                   b"\x00\x00\x00\x01" * 1000])
 def test_binary_data_is_still_refused(data):

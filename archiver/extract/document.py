@@ -28,6 +28,10 @@ _META_CHARSET = re.compile(rb"<\s*meta[^>]+charset\s*=\s*[\"']?([^>]*?)[ /;'\">]
 # Byte-order marks, UTF-16 ones only when not the start of a UTF-32 one.
 _BOMS = ((b"\xfe\xff", "utf-16be"), (b"\xff\xfe", "utf-16le"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\x00\x00\xfe\xff", "utf-32be"), (b"\xff\xfe\x00\x00", "utf-32le"))
+# NUL bytes a text may hold by accident (a broken CMS, a pasted fragment) and still be
+# read, as browsers read it; binary data holds many more, and the count of control
+# characters below refuses it anyway.
+_STRAY_NULS = 8
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b <= 8 or b == 11 or 14 <= b <= 31))
 
@@ -43,10 +47,14 @@ class Document:
     warning: str | None = None  # read, but the person should know how (mixed encodings)
 
     def ascii_markup(self) -> tuple[bytes, str]:
-        """The markup as bytes in which ASCII characters are single ASCII bytes."""
+        """The markup as bytes in which ASCII characters are single ASCII bytes,
+        without the NUL bytes the parser leaves out too (a URL split by one is
+        read whole in both)."""
         if self.raw is not None and _ascii_compatible(self.encoding):
-            return self.raw, self.encoding
-        return self.text.encode("utf-8"), "utf-8"
+            markup, encoding = self.raw, self.encoding
+        else:
+            markup, encoding = self.text.encode("utf-8"), "utf-8"
+        return (markup.replace(b"\x00", b"") if b"\x00" in markup else markup), encoding
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -63,7 +71,7 @@ def decode(data: bytes, declared_charset: str | None = None,
     body, bom_encoding = _strip_byte_order_mark(data)
     if not bom_encoding and b"\x00" in data[:8192]:
         bom_encoding = _utf16_by_its_nul_bytes(data[:8192])
-        if not bom_encoding:
+        if not bom_encoding and data.count(0, 0, 8192) > _STRAY_NULS:
             raise InputError("binary data, not an article: pass an HTML or plain-text file")
     meta = _declared_encoding(body[:4096])
     text = encoding = None
