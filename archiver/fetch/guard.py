@@ -69,7 +69,7 @@ def check_url(url: str, policy: "FetchPolicy") -> Target:
     if _is_ip(target.host):
         addresses = [target.host]
     else:
-        addresses = list(dict.fromkeys(policy.resolve(target.host, target.port)))
+        addresses = list(dict.fromkeys((policy.resolve or resolve_host)(target.host, target.port)))
         if not addresses:
             raise Unreachable(f"cannot resolve host {target.host!r} (no addresses); check the URL and the network")
     for text in addresses:

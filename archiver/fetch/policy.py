@@ -8,8 +8,6 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .guard import resolve_host
-
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -27,7 +25,7 @@ class FetchPolicy:
     max_retry_wait: float = 60.0
     per_host_delay: float = 0.0
     per_host_concurrency: int = 2
-    resolve: Callable[[str, int], list[str]] = resolve_host
+    resolve: Callable[[str, int], list[str]] | None = None  # None: the system's resolver (guard.resolve_host)
 
     @classmethod
     def with_timeout(cls, timeout: float, **options) -> "FetchPolicy":
