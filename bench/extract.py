@@ -3,6 +3,7 @@
     .venv/bin/python bench/extract.py [--pages DIR ...] [--processes]
     .venv/bin/python bench/extract.py --generated 300 [--stream 10000]
     .venv/bin/python bench/extract.py --embeds 1000,2000,4000,8000
+    .venv/bin/python bench/extract.py --shapes 20000
 
 --pages (default: ../shared/devset/twitter/pages and ../shared/devset/platforms/pages
 when present, else the generated corpus) prints per-page extraction time against a
@@ -11,6 +12,9 @@ memory. --processes also times `archiver extract` over the folders as one proces
 against a process that only reads and parses the same files with lxml (target: at
 most 2.5x). --embeds prints the cost per embed of pages with that many tweet embeds
 (target: flat within 2x; a 50,000-embed page under the 20 MiB cap in under a minute).
+--shapes N times pages of N repeated parts in the shapes that once made extraction
+quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
+URLs in text, N copied attributions): each should take seconds, not minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
 
@@ -112,6 +116,33 @@ def compare_embeds(counts: list[int]) -> None:
               f"{elapsed / count * 1000:.3f} ms per embed, {len(posts)} posts (lxml parse {parse:.2f} s)")
 
 
+def _status(n: int) -> str:
+    return f"https://twitter.com/fx_bench/status/{1411993338932486146 + n}"
+
+
+SHAPES = {  # name -> page of n repeated parts (fictional account)
+    "links in one paragraph": lambda n: "<article><p>Today: " + "".join(
+        f'<a href="{_status(i)}">post {i}</a> ' for i in range(n)) + "</p></article>",
+    "link blocks": lambda n: "<article><p>A paragraph of prose, long enough to be the main text here.</p>" + "".join(
+        f'<div><a href="{_status(i)}">{_status(i)}</a></div>' for i in range(n)) + "</article>",
+    "embeds without prose": lambda n: "".join(
+        f'<blockquote class="twitter-tweet"><p>Post {i}</p>&mdash; Fx Bench (@fx_bench) '
+        f'<a href="{_status(i)}">July 5, 2021</a></blockquote>' for i in range(n)),
+    "URLs in text": lambda n: "<article>" + "".join(f"<p>see {_status(i)}</p>" for i in range(n)) + "</article>",
+    "copied attributions": lambda n: "<article>" + "".join(
+        f"<p>Post {i} pic.twitter.com/FxBench{i:05d}</p><p>&mdash; Fx Bench (@fx_bench) July 7, 2021</p>"
+        for i in range(n // 2)) + "</article>",
+}
+
+
+def time_shapes(count: int) -> None:
+    for name, make in SHAPES.items():
+        data = f"<html><body>{make(count)}</body></html>".encode()
+        start = time.perf_counter()
+        posts = extract(data)["posts"]
+        print(f"{name:>22}: {len(data) / 2**20:5.1f} MiB, {len(posts):>6} posts in {time.perf_counter() - start:6.2f} s")
+
+
 def stream_generated(count: int) -> None:
     start = time.perf_counter()
     for seed in range(count):
@@ -132,6 +163,7 @@ def main() -> None:
     parser.add_argument("--generated", type=int, help="time this many generated pages instead")
     parser.add_argument("--stream", type=int, default=0, help="stream this many generated pages first")
     parser.add_argument("--embeds", help="comma-separated embed counts")
+    parser.add_argument("--shapes", type=int, help="time the once-quadratic page shapes with this many parts")
     args = parser.parse_args()
 
     if args.stream:
@@ -139,6 +171,9 @@ def main() -> None:
         stream_generated(args.stream)
     if args.embeds:
         compare_embeds([int(n) for n in args.embeds.split(",")])
+        return
+    if args.shapes:
+        time_shapes(args.shapes)
         return
     folders = args.pages or [folder for folder in DEV_PAGES if folder.is_dir()]
     if args.generated or not folders:
