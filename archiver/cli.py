@@ -144,9 +144,9 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             _error(item.source, str(error))
             failed = True
             continue
-        if document.warning:
-            _error(item.source, f"warning: {document.warning}")
         record = extract_document(document, item.url)
+        if document.warning:  # after extraction: the parser may find the bytes are not the UTF-8 assumed
+            _error(item.source, f"warning: {document.warning}")
         for warning in record.pop("warnings"):
             _error(item.source, f"warning: {warning}")
         posts = [dict(post.to_dict(), source=item.source) for post in record.pop("posts")]

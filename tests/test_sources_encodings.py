@@ -97,3 +97,20 @@ def test_utf8_bytes_are_parsed_as_the_charset_they_were_decoded_with_not_their_m
             f'{EMBED.format(text="Crue au Café du Port — photo")}</article></body></html>').encode("utf-8")
     assert [post.text for post in extract_posts(page, charset="utf-8")] == ["Crue au Café du Port — photo"]
     assert [post.text for post in extract_posts(page)] == ["Crue au CafÃ© du Port â€” photo"]
+
+
+@pytest.mark.parametrize("bad", [b"\xed\xa0\x80", b"\xc0\xaf", b"\xe2\x82 ", b"caf\xe9"])
+def test_html_taken_for_utf8_and_found_otherwise_by_the_parser_reads_as_if_checked_first(bad):
+    """UTF-8 is assumed of HTML and checked by the parser; bytes it finds invalid
+    are decoded as a page whose UTF-8 fails up front is (here, by detection)."""
+    from archiver.extract import extract_document
+
+    data = (b"<html><body><article><p>Le Caf\xc3\xa9 du Port, premi\xc3\xa8re partie du texte.</p><p>bad "
+            + bad + b" bytes</p>" + EMBED.format(text="Crue au port").encode() + b"</article></body></html>")
+    assumed, checked = decode(data), decode(data, check_utf8=True)
+    assert assumed.utf8_unchecked and not checked.utf8_unchecked
+    posts = [(post.handle, post.text) for post in extract_document(assumed)["posts"]]
+    assert posts == [(post.handle, post.text) for post in extract_document(checked)["posts"]] == [
+        ("FxDesk", "Crue au port")]
+    assert (assumed.encoding, assumed.text, assumed.warning) == (checked.encoding, checked.text, checked.warning)
+    assert assumed.encoding != "utf-8"

@@ -5,14 +5,13 @@ Pure functions: no network, no database, no clock.
 
 from __future__ import annotations
 
-import codecs
 import threading
 
 import lxml.html
 from lxml import etree
 
 from .article import html_article, text_article
-from .document import Document, decode
+from .document import Document, decode, names_utf8
 from .html_posts import html_posts
 from .plaintext import split_paragraphs, text_posts
 from .posts import Post, text_links
@@ -31,37 +30,38 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 MAX_DEPTH = 2048
 
 
-def parse_html(text: str, raw: bytes | None = None, encoding: str | None = None) -> tuple:
-    """An lxml tree of an HTML page, however broken the markup, and what the
+def parse_html(document: Document) -> tuple:
+    """An lxml tree of an HTML document, however broken the markup, and what the
     parser had to leave out (elements nested deeper than MAX_DEPTH).
 
-    `raw`, the bytes `text` was decoded from as `encoding`, is parsed instead
-    when that is UTF-8: libxml2 reads UTF-8 bytes as they are, while a str is
-    handed over in Python's internal form and converted first (a fifth of the
-    parse)."""
-    utf8 = raw is not None and _is_utf8(encoding) and b"\x00" not in raw
+    UTF-8 bytes are parsed as they are: libxml2 reads them directly, while a
+    str is handed over in Python's internal form and converted first (a fifth
+    of the parse). The parser reports invalid UTF-8 too, which settles a
+    document that assumed it (see Document); one that turns out not to be
+    UTF-8 is parsed again from its text."""
+    raw = document.raw
+    utf8 = raw is not None and names_utf8(document.encoding) and b"\x00" not in raw
     parser = _parser("utf-8" if utf8 else None)
     try:
         if utf8:
             root = lxml.html.document_fromstring(raw, parser=parser)
         else:
+            text = document.text
             if "\x00" in text:
                 text = text.replace("\x00", "")
             root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         root = lxml.html.document_fromstring("<html><body></body></html>")
+    errors = {entry.type_name for entry in parser.error_log}
+    if utf8 and document.utf8_unchecked:
+        document.settle_utf8("ERR_INVALID_ENCODING" not in errors)
+        if not (document.raw is raw and names_utf8(document.encoding)):
+            return parse_html(document)
     warnings = []
-    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+    if "ERR_RESOURCE_LIMIT" in errors:
         warnings.append(f"markup nested deeper than {MAX_DEPTH} levels: what lies deeper was not read "
                         "(posts there are missing); check the page in a browser")
     return root, warnings
-
-
-def _is_utf8(encoding: str | None) -> bool:
-    try:
-        return bool(encoding) and codecs.lookup(encoding).name == "utf-8"
-    except LookupError:
-        return False
 
 
 def _parser(encoding: str | None):
@@ -86,7 +86,7 @@ def extract_document(document: Document, base_url: str | None = None, *, metadat
     the others the metadata, htmldate most of all, is a third of the time."""
     warnings: list[str] = []
     if document.is_html:
-        doc, warnings = parse_html(document.text, document.raw, document.encoding)
+        doc, warnings = parse_html(document)
         markup, encoding = document.ascii_markup()
         posts = html_posts(doc, markup, encoding)
         article = html_article(doc, base_url, markup) if posts or metadata else {"url": base_url}
