@@ -114,3 +114,18 @@ def test_html_taken_for_utf8_and_found_otherwise_by_the_parser_reads_as_if_check
         ("FxDesk", "Crue au port")]
     assert (assumed.encoding, assumed.text, assumed.warning) == (checked.encoding, checked.text, checked.warning)
     assert assumed.encoding != "utf-8"
+
+
+def test_html_no_encoding_reads_keeps_utf8_with_replacement_characters_and_says_so(monkeypatch):
+    import charset_normalizer
+
+    from archiver.extract import extract_document
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data: type("NoMatch", (), {"best": lambda self: None})())
+    data = b"<html><body><article><p>bad \xc0\xaf bytes</p>" + EMBED.format(text="Crue").encode() + b"</article></body></html>"
+    with pytest.raises(InputError):
+        decode(data, check_utf8=True)
+    document = decode(data)
+    assert [post.text for post in extract_document(document)["posts"]] == ["Crue"]
+    assert document.encoding == "utf-8" and "\ufffd" in document.text
+    assert document.warning.startswith("invalid UTF-8")

@@ -87,7 +87,8 @@ class Document:
             other = careful()
         except InputError:  # no encoding fits better: keep UTF-8, invalid bytes as U+FFFD, as browsers do
             self._text = self.raw.decode(self.encoding, "replace")
-            self.warning = "invalid UTF-8: bytes that are not UTF-8 were read as \ufffd; check the page in a browser"
+            self.warning = ("invalid UTF-8: bytes no encoding reads were shown as replacement characters; "
+                            "check the page in a browser")
             return
         self._text, self.encoding, self.raw, self.warning = other.text, other.encoding, other.raw, other.warning
 
