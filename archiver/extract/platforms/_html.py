@@ -18,6 +18,18 @@ def has_class(element, *names: str) -> bool:
     return not classes(element).isdisjoint(names)
 
 
+def permalink_ref(element, attribute: str, match_url):
+    """The post an embed names in its permalink `attribute`, else in its first
+    link `match_url` reads as a post (older embed codes carry no permalink)."""
+    ref = match_url(element.get(attribute) or "")
+    if not ref:
+        for link in element.iterfind(".//a[@href]"):
+            ref = match_url(link.get("href"))
+            if ref:
+                break
+    return ref
+
+
 def lang_of(element) -> str | None:
     """The language the element's text is in, from the nearest lang attribute."""
     for node in element.iter("p"):

@@ -12,7 +12,7 @@ import re
 
 from ..dates import parse_date
 from ..posts import Post, PostRef, collapse, post_text
-from ._html import lang_of
+from ._html import lang_of, permalink_ref
 
 NAME = "instagram"
 HINTS = ("instagram.com/", "instagr.am/")
@@ -63,12 +63,7 @@ def parse_embed(element) -> Post | None:
     if element.tag == "amp-instagram":  # an AMP page's embed names its post by shortcode alone
         code = (element.get("data-shortcode") or "").strip()
         return Post.from_ref(_ref(code)) if _CODE.match(code) else None
-    ref = match_url(element.get("data-instgrm-permalink") or "")
-    if not ref:
-        for link in element.iterfind(".//a[@href]"):
-            ref = match_url(link.get("href"))
-            if ref:
-                break
+    ref = permalink_ref(element, "data-instgrm-permalink", match_url)
     if not ref:
         return None
     post = Post.from_ref(ref)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..posts import Post, PostRef
+from ._html import permalink_ref
 
 NAME = "threads"
 HINTS = ("threads.net/", "threads.com/")
@@ -26,10 +27,5 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
-    ref = match_url(element.get("data-text-post-permalink") or "")
-    if not ref:
-        for link in element.iterfind(".//a[@href]"):
-            ref = match_url(link.get("href"))
-            if ref:
-                break
+    ref = permalink_ref(element, "data-text-post-permalink", match_url)
     return Post.from_ref(ref) if ref else None
