@@ -129,9 +129,8 @@ def decode(data: bytes, declared_charset: str | None = None,
         if not candidate:
             continue
         candidate = _WHATWG_ALIASES.get(candidate.lower(), candidate)
-        if not (check_utf8 or bom_encoding) and names_utf8(candidate) and _sniffs_html(body, content_type):
-            if _too_many_control_bytes(body, max(8, min(len(body), 65536) // 50)):
-                raise InputError("unreadable bytes: this looks like binary data, not an article")
+        if not (check_utf8 or bom_encoding) and names_utf8(candidate) and looks_like_html(body, content_type):
+            _refuse_binary(body, candidate, None)
             return Document(None, candidate, True, raw=body,
                             careful=lambda: decode(body, declared_charset, content_type, check_utf8=True))
         try:
@@ -142,8 +141,7 @@ def decode(data: bytes, declared_charset: str | None = None,
     if text is None and not bom_encoding and _mixes_utf8_with_another_encoding(body):
         text = body.decode("utf-8", errors=_WINDOWS_1252_STRETCHES)
         warning = _mixed_warning([n for n, line in enumerate(body.splitlines(), 1) if not _is_utf8(line)])
-        if _control_chars(body, "utf-8", text) > max(8, min(len(text), 65536) // 50):
-            raise InputError("unreadable bytes: this looks like binary data, not an article")
+        _refuse_binary(body, "utf-8", text)
         return Document(text=text, encoding="utf-8", is_html=looks_like_html(text, content_type), warning=warning)
     if text is None:
         import charset_normalizer  # imported on first use: only pages in an undeclared legacy encoding need it
@@ -152,8 +150,7 @@ def decode(data: bytes, declared_charset: str | None = None,
         if best is None:
             raise InputError("unreadable bytes: no text encoding fits; pass an HTML or plain-text file")
         text, encoding = str(best), best.encoding
-    if _control_chars(body, encoding, text) > max(8, min(len(text), 65536) // 50):
-        raise InputError("unreadable bytes: this looks like binary data, not an article")
+    _refuse_binary(body, encoding, text)
     return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type), raw=body)
 
 
@@ -229,6 +226,17 @@ _WINDOWS_1252_STRETCHES = "archiver-windows-1252-stretches"
 codecs.register_error(_WINDOWS_1252_STRETCHES, _windows_1252_stretch)
 
 
+def _refuse_binary(body: bytes, encoding: str, text: str | None) -> None:
+    """Refuse as binary data a page whose first 64 KiB hold more control
+    characters (and U+FFFD) than one in fifty, at least eight. `text` None:
+    UTF-8 bytes not decoded yet, counted as bytes."""
+    limit = max(8, min(len(body if text is None else text), 65536) // 50)
+    too_many = (_too_many_control_bytes(body, limit) if text is None
+                else _control_chars(body, encoding, text) > limit)
+    if too_many:
+        raise InputError("unreadable bytes: this looks like binary data, not an article")
+
+
 def _control_chars(body: bytes, encoding: str, text: str) -> int:
     """How many control characters (and U+FFFD) the first 64 KiB hold."""
     if not _ascii_compatible(encoding):
@@ -254,19 +262,12 @@ def names_utf8(encoding: str) -> bool:
         return False
 
 
-def _sniffs_html(body: bytes, content_type: str | None) -> bool:
-    """`looks_like_html` of the bytes of a page in an ASCII-compatible encoding."""
+def looks_like_html(markup: str | bytes, content_type: str | None = None) -> bool:
+    """HTML by its media type, else by a known tag near the start (of the text,
+    or of the bytes of a page in an ASCII-compatible encoding)."""
     if content_type and "html" in content_type.lower():
         return True
     if content_type and content_type.lower().startswith("text/plain"):
         return False
-    return bool(_HTML_SNIFF_BYTES.search(body, 0, 65536))
-
-
-def looks_like_html(text: str, content_type: str | None = None) -> bool:
-    """HTML by its media type, else by a known tag near the start."""
-    if content_type and "html" in content_type.lower():
-        return True
-    if content_type and content_type.lower().startswith("text/plain"):
-        return False
-    return bool(_HTML_SNIFF.search(text[:65536]))
+    sniff = _HTML_SNIFF_BYTES if isinstance(markup, bytes) else _HTML_SNIFF
+    return bool(sniff.search(markup, 0, 65536))
