@@ -11,7 +11,7 @@ import lxml.html
 from lxml import etree
 
 from .article import html_article, text_article
-from .document import Document, decode, names_utf8
+from .document import Document, decode, looks_like_html, names_utf8
 from .html_posts import html_posts
 from .plaintext import split_paragraphs, text_posts
 from .posts import Post, text_links
@@ -106,7 +106,6 @@ def extract(data: bytes | str, base_url: str | None = None,
             charset: str | None = None, content_type: str | None = None) -> dict:
     """Article record and posts from bytes (decoded as a browser would) or text."""
     if isinstance(data, str):
-        from .document import looks_like_html
         document = Document(data, "utf-8", looks_like_html(data, content_type))
     else:
         document = decode(data, charset, content_type)

@@ -60,9 +60,9 @@ def match_url(url: str | None) -> PostRef | None:
     if not url:
         return None
     url = url.strip()
-    owners = [i for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True)
-              for i in _HINT_OWNERS[index]]
-    for i in sorted(set(owners)):
+    owners = {i for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True)
+              for i in _HINT_OWNERS[index]}
+    for i in sorted(owners):
         ref = PLATFORMS[i].match_url(url)
         if ref:
             return ref
