@@ -21,6 +21,7 @@ weak signs alone.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from lxml import etree
 
@@ -64,7 +65,6 @@ class Regions:
                                    _article_guess(self._chain))
         self._last_prose: int | None = None
         self._doc = doc
-        self._articles: set | None = None  # the outer articles holding prose, found when a region outside needs them
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
@@ -83,16 +83,16 @@ class Regions:
             beside = chain[-1] if chain else None  # the region hanging from the main text's chain
             verdict, place = False, self._place(node, beside)
         for region in reversed(chain):
-            if place[0] and region in self._prose_articles():
+            if place[0] and region in self._prose_articles:
                 place = (False, place[1])
             verdict = verdict or (region is beside and self._sidebar(region)) or self._judge(region, *place)
             self._verdicts[region] = (verdict, place)
         return verdict
 
+    @cached_property
     def _prose_articles(self) -> set:
-        if self._articles is None:
-            self._articles = _prose_articles(self._doc, self.paragraphs)
-        return self._articles
+        """The outer articles holding prose, found when a region outside the article needs them."""
+        return _prose_articles(self._doc, self.paragraphs)
 
     def _place(self, anchor, top) -> tuple[bool, bool]:
         """Where a region hanging from `anchor` (an element holding the main block,
