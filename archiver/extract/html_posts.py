@@ -13,6 +13,7 @@ looked at again. Sidebars, footers, share bars and timelines are skipped.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
@@ -81,6 +82,9 @@ class _Scan:
         # context, and a prose block -> its own text, trimmed.
         self.link_contexts: dict = {}
         self.block_texts: dict = {}
+        # A page names the same URL in many places (markup, links, share buttons, scripts):
+        # each is matched once per page, a third fewer matches on the dev pages.
+        self.match_url = functools.lru_cache(maxsize=None)(platforms.match_url)
 
     @property
     def regions(self) -> Regions:
@@ -113,7 +117,7 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     """
     body = body_of(doc)
     scan = _Scan(body if body is not None else doc, doc)
-    sightings = _sightings(markup, encoding)
+    sightings = _sightings(markup, encoding, scan.match_url)
     _find_embeds(scan, sightings.seen)
     needles = _outside_embeds(sightings.needles + Counter({"(@": sightings.seen["(@"]}), scan)
     if "(@" in needles:
@@ -139,7 +143,7 @@ class _Sightings:
     places: set = field(default_factory=set)           # attribute names holding them; "" for text
 
 
-def _sightings(markup: bytes, encoding: str) -> _Sightings:
+def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
     """How often each pattern is in the markup, and every post URL written in
     it as it reads once parsed (entities decoded), with how often it is written
     and where (which attribute, or text)."""
@@ -156,7 +160,7 @@ def _sightings(markup: bytes, encoding: str) -> _Sightings:
         if pattern not in HINTS or start < last_end:
             continue
         token_start, last_end, token = url_token(markup, start, encoding)
-        if platforms.match_url(token):
+        if match_url(token):
             needle = token[-120:]
             found.needles[needle] += 1
             found.hints[needle] = pattern
@@ -300,7 +304,7 @@ def _find_links(scan: _Scan, query: str) -> None:
             values = [element.get("href")] if element.get("href") else (
                 [element.get(name) for name in _LINK_ATTRIBUTES]
                 + [v for k, v in element.attrib.items() if k.startswith("data-")])
-            refs = [ref for ref in map(platforms.match_url, values) if ref]
+            refs = [ref for ref in map(scan.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if element.get("href") else "embed"
             if kind == "link" and is_channel_entry(element):
