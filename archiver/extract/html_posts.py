@@ -63,6 +63,7 @@ _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
 _BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}=", b" " * 14)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 _LINK_ATTRIBUTES = ("href", "src", "cite")
+_PROSE_PARAGRAPHS = etree.XPath(".//p[normalize-space()]")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 _WORD = re.compile(r"\S+")
 
@@ -394,7 +395,7 @@ def _prose_block(sibling, scan: _Scan, last: bool):
         return None
     if scan.is_taken(sibling) or _contains_taken(sibling, scan):
         return None
-    inner = sibling.xpath(".//p[normalize-space()]")
+    inner = _PROSE_PARAGRAPHS(sibling)
     candidate = (inner[-1] if last else inner[0]) if inner else sibling
     return candidate if candidate.text_content().strip() else None
 

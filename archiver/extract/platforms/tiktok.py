@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..posts import Post, PostRef, collapse, post_text
 
 NAME = "tiktok"
@@ -15,6 +17,8 @@ _VIDEO = re.compile(
     r"(?:@(?P<handle>[A-Za-z0-9_.]{1,30})/(?:video|photo)/|embed/(?:v2/)?|v/)(?P<id>[0-9]{8,25})",
     re.I,
 )
+# The caption: the section's own text, its hashtag and mention links, its paragraphs (not the author link).
+_CAPTION_TEXTS = etree.XPath("./text() | ./a[not(@title)]//text() | ./p//text()")
 
 
 def _ref(video_id: str, handle: str | None) -> PostRef:
@@ -41,6 +45,6 @@ def parse_embed(element) -> Post | None:
         author = section.find(".//a[@title]")
         if author is not None and (author.get("title") or "").startswith("@"):
             post.handle = post.handle or author.get("title")[1:]
-        parts = [collapse(node) for node in section.xpath("./text() | ./a[not(@title)]//text() | ./p//text()")]
+        parts = [collapse(node) for node in _CAPTION_TEXTS(section)]
         post.text = post_text(" ".join(p for p in parts if p))
     return post

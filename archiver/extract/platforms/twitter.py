@@ -6,6 +6,7 @@ import json
 import re
 
 import lxml.html
+from lxml import etree
 
 from ..dates import parse_date
 from ..plaintext import attributions
@@ -18,6 +19,7 @@ HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.c
 EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]",
           "data-tweetid": ".//*[@data-tweetid]", "data-attrs": ".//div[@data-attrs]"}
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
+_PRINTED_DATES = etree.XPath(".//*[contains(@class, 'date')]")
 # A blockquote is a post by its class, or by a status link and an attribution (a post URL).
 EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}
 
@@ -87,7 +89,7 @@ def _parse_card(element) -> Post | None:
     post.author_name = _string(data.get("name"))
     post.text = post_text(_markup_text(_string(data.get("full_text"))))
     post.media = media_links(post.text)
-    printed = element.xpath(".//*[contains(@class, 'date')]")
+    printed = _PRINTED_DATES(element)
     post.date_text = collapse(printed[0].text_content()) if printed else _string(data.get("date"))
     post.date = parse_date(post.date_text, lang_of(element)) or parse_date(_string(data.get("date")))
     return post
