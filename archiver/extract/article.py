@@ -116,12 +116,23 @@ def _dated_elements(doc, markup: bytes):
     then `<time pubdate>` or a `<time datetime>` in an article. Each search
     runs only when the markup holds its name: a search of every element's
     attributes costs a third of a parse."""
-    if b"datePublished" in markup:
+    if _names_itemprop(markup, b"datePublished"):
         yield from _DATE_PUBLISHED(doc)
     if b"<time" in markup:
         for time in doc.iter("time"):
             if time.get("pubdate") is not None or (time.get("datetime") and _in_article(time)):
                 yield time
+
+
+def _names_itemprop(markup: bytes, name: bytes) -> bool:
+    """Whether `name` is written as an itemprop value (`itemprop="datePublished"`),
+    not just as a word of a script's JSON, which most pages holding it are."""
+    at = markup.find(name)
+    while at >= 0:
+        if b"itemprop" in markup[max(0, at - 16):at].lower():
+            return True
+        at = markup.find(name, at + len(name))
+    return False
 
 
 def _in_article(element) -> bool:
