@@ -164,6 +164,15 @@ href=https://de.twitter.com/FxDesk/status/861871559790800896>civil rights groups
         "861871559790800896", "FxDesk", "https://twitter.com/FxDesk/status/861871559790800896")
 
 
+def test_post_urls_in_attributes_written_with_spaces_or_a_line_break_are_read():
+    html = f"""<body><article>{PROSE}<p>As <a href = '
+https://twitter.com/FxDesk/status/861871559790800896'>the desk said</a> and showed:</p>
+<iframe src=
+"https://www.youtube.com/embed/FxDesk00001"></iframe>{PROSE}</article></body>""".encode()
+    assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
+        ("twitter", "861871559790800896"), ("youtube", "FxDesk00001")]
+
+
 def nested(depth: int) -> bytes:
     embed = ('<blockquote class="twitter-tweet"><p>Ferry running</p>&mdash; Fx Desk (@FxDesk) '
              '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
