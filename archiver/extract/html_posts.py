@@ -289,13 +289,26 @@ def _links_query(sightings: _Sightings, needles: set[str]) -> str:
     there; each tested for the needles or, when there are many, the few hints
     they were found by (so the search stays linear in the page)."""
     hints = {sightings.hints[needle] for needle in needles}
-    strings = sorted(needles) if len(needles) <= len(hints) else sorted(hints)
-    # Needles and hints hold no quote: quotes end a URL token.
-    test = " or ".join(f"contains(., '{string}')" for string in strings)
-    paths = [f".//@{name}[{test}]" for name in sorted(sightings.places - {""})]
+    paths = [f".//@{name}[{_any_of(needles, hints)}]" for name in sorted(sightings.places - {""})]
     if "" in sightings.places:
-        paths.append(f".//text()[{test}][{_NOT_CODE}]")
+        # Text nodes outnumber attributes tenfold, and each test costs a copy of every one:
+        # they are tested for the hints' domain endings, read in Python when one matches.
+        paths.append(f".//text()[{_any_of(needles, _domain_endings(hints))}][{_NOT_CODE}]")
     return " | ".join(paths)
+
+
+def _any_of(needles: set[str], hints: set[str]) -> str:
+    """An XPath test for the needles or, when fewer, the hints. Needles and
+    hints hold no quote: quotes end a URL token."""
+    strings = sorted(needles) if len(needles) <= len(hints) else sorted(hints)
+    return " or ".join(f"contains(., '{string}')" for string in strings)
+
+
+def _domain_endings(hints: set[str]) -> set[str]:
+    """The hints cut to their last dot ('twitter.com/' and 'youtube.com/' to
+    '.com/'), without those holding another: every needle holds one of them."""
+    endings = {hint[hint.rfind("."):] if "." in hint else hint for hint in hints}
+    return {ending for ending in endings if not any(other != ending and other in ending for other in endings)}
 
 
 def _find_links(scan: _Scan, query: str) -> None:
@@ -321,9 +334,9 @@ def _find_links(scan: _Scan, query: str) -> None:
             element = node.getparent()
             if node.is_tail:
                 element = element.getparent()
-            if element is None or scan.skip(element):
-                continue
             refs = platforms.refs_in_text(node)
+            if not refs or element is None or scan.skip(element):
+                continue
             kind = "link"
         for ref in refs:
             scan.add(Post.from_ref(ref), element, kind)
