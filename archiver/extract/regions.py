@@ -21,7 +21,6 @@ weak signs alone.
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from lxml import etree
 
@@ -64,7 +63,6 @@ class Regions:
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
                                    _article_guess(self._chain))
         self._last_prose: int | None = None
-        self._doc = doc
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
@@ -83,16 +81,18 @@ class Regions:
             beside = chain[-1] if chain else None  # the region hanging from the main text's chain
             verdict, place = False, self._place(node, beside)
         for region in reversed(chain):
-            if place[0] and region in self._prose_articles:
+            if place[0] and self._is_prose_article(region):
                 place = (False, place[1])
             verdict = verdict or (region is beside and self._sidebar(region)) or self._judge(region, *place)
             self._verdicts[region] = (verdict, place)
         return verdict
 
-    @cached_property
-    def _prose_articles(self) -> set:
-        """The outer articles holding prose, found when a region outside the article needs them."""
-        return _prose_articles(self._doc, self.paragraphs)
+    def _is_prose_article(self, region) -> bool:
+        """An outermost <article> holding prose: on live blogs and endless-scroll pages
+        each entry is an article of its own, and none of them is furniture by place.
+        Asked only of regions outside the article, each judged once."""
+        return (region.tag == "article" and next(region.iterancestors("article"), None) is None
+                and self._prose(region) >= _MIN_MAIN)
 
     def _place(self, anchor, top) -> tuple[bool, bool]:
         """Where a region hanging from `anchor` (an element holding the main block,
@@ -165,13 +165,6 @@ class Regions:
 
     def _prose(self, region) -> int:
         return sum(self.paragraphs.get(p, 0) for p in region.iter("p"))
-
-
-def _prose_articles(doc, paragraphs: dict) -> set:
-    """The outermost <article>s holding prose: on live blogs and endless-scroll pages
-    each entry is an article of its own, and none of them is furniture by place."""
-    return {article for article in _OUTER_ARTICLES(doc)
-            if sum(paragraphs.get(p, 0) for p in article.iter("p")) >= _MIN_MAIN}
 
 
 def _article_guess(chain: list) -> int:
