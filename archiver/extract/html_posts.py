@@ -292,16 +292,15 @@ def _links_query(sightings: _Sightings, needles: set[str]) -> str:
     paths = [f".//@{name}[{_any_of(needles, hints)}]" for name in sorted(sightings.places - {""})]
     if "" in sightings.places:
         # Text nodes outnumber attributes tenfold, and each test costs a copy of every one:
-        # they are tested for the hints' domain endings, read in Python when one matches.
-        paths.append(f".//text()[{_any_of(needles, _domain_endings(hints))}][{_NOT_CODE}]")
+        # when fewer, they are tested for the hints' domain endings, read in Python when one matches.
+        paths.append(f".//text()[{_any_of(needles, hints, _domain_endings(hints))}][{_NOT_CODE}]")
     return " | ".join(paths)
 
 
-def _any_of(needles: set[str], hints: set[str]) -> str:
-    """An XPath test for the needles or, when fewer, the hints. Needles and
-    hints hold no quote: quotes end a URL token."""
-    strings = sorted(needles) if len(needles) <= len(hints) else sorted(hints)
-    return " or ".join(f"contains(., '{string}')" for string in strings)
+def _any_of(*choices: set[str]) -> str:
+    """An XPath test for the strings of the smallest choice, the first (most
+    precise) of equals. Needles and hints hold no quote: quotes end a URL token."""
+    return " or ".join(f"contains(., '{string}')" for string in sorted(min(choices, key=len)))
 
 
 def _domain_endings(hints: set[str]) -> set[str]:
