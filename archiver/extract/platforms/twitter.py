@@ -19,9 +19,9 @@ HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.c
 EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]",
           "data-tweetid": ".//*[@data-tweetid]", "data-attrs": ".//div[@data-attrs]"}
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
-_PRINTED_DATES = etree.XPath(".//*[contains(@class, 'date')]")
 # A blockquote is a post by its class, or by a status link and an attribution (a post URL).
 EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}
+_PRINTED_DATES = etree.XPath(".//*[contains(@class, 'date')]")  # a site-rendered card's date
 
 _STATUS = re.compile(
     r"^(?:https?:)?(?://)?(?:www\.|mobile\.|m\.|[a-z]{2}\.)?"
