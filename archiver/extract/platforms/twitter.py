@@ -123,9 +123,11 @@ def _parse_blockquote(element) -> Post | None:
     tweet_id = (element.get("data-tweet-id") or "").strip()
     if tweet_id.isdigit():
         refs.append(_ref(tweet_id))
+    if not (embed_class or refs):
+        return None  # a quotation: its text is not read
     lines = text_lines(element)
     found = attributions(lines)
-    if not embed_class and not (refs and found):
+    if not embed_class and not found:
         return None
     attribution = found[-1] if found else None
     # The text is everything before the final attribution, however the embed wraps it
