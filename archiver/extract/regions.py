@@ -48,8 +48,7 @@ _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _LINK_TEXTS = etree.XPath(".//a[@href]//text()")
 _LINK_COUNT = etree.XPath("count(.//a[@href])")
 # A search box: the ARIA landmark, the <search> element, a search input (`s` is WordPress's, `q` the usual name).
-_HOLDS_SEARCH = etree.XPath("boolean(.//*[@role='search'] | .//search | .//input[@type='search' or @name='s'"
-                            " or @name='q'])")
+_SEARCH_LANDMARK = etree.XPath("boolean(.//*[@role='search'])")
 
 
 class Regions:
@@ -149,7 +148,7 @@ class Regions:
 
     def _sidebar(self, region) -> bool:
         """A region beside the main text holding a search box and little prose."""
-        return self._prose(region) * 2 < self._main_prose and _HOLDS_SEARCH(region)
+        return self._prose(region) * 2 < self._main_prose and _holds_search(region)
 
     def _in_feed(self, region) -> bool:
         parent = region.getparent()
@@ -184,6 +183,16 @@ def _is_embed(element) -> bool:
 def _furniture_words(region) -> bool:
     words = set(_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
     return bool(words & _FURNITURE_WORDS) and not words & _EMBED_WORDS
+
+
+def _holds_search(region) -> bool:
+    """Whether the region holds a search box. The elements are found in one walk
+    of the tree, the landmark attribute in another: a union of the three
+    searches walked it three times."""
+    for element in region.iterdescendants("search", "input"):
+        if element.tag == "search" or element.get("type") == "search" or element.get("name") in ("s", "q"):
+            return True
+    return _SEARCH_LANDMARK(region)
 
 
 def _link_list(region) -> bool:
