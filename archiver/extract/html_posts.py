@@ -316,18 +316,20 @@ def _find_links(scan: _Scan, query: str) -> None:
     for node in scan.root.xpath(query):
         if node.is_attribute:
             element = node.getparent()
-            if element in read or scan.skip(element):
+            if element in read:
                 continue
             read.add(element)
             # A link goes where its href says (a share button's data-url is the page it shares);
             # an iframe or a placeholder names its post in src, cite or a data attribute.
-            values = [element.get("href")] if element.get("href") else (
+            href = element.get("href")
+            values = [href] if href else (
                 [element.get(name) for name in _LINK_ATTRIBUTES]
                 + [v for k, v in element.attrib.items() if k.startswith("data-")])
             refs = [ref for ref in map(scan.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
-            kind = "link" if element.get("href") else "embed"
-            if kind == "link" and is_channel_entry(element):
+            kind = "link" if href else "embed"
+            # The furniture verdict last: it is the dearest test, and most candidates fail another.
+            if not refs or (kind == "link" and is_channel_entry(element)) or scan.skip(element):
                 continue
         else:
             element = node.getparent()
