@@ -211,8 +211,9 @@ def _main_block(doc, paragraphs: dict):
     scores: dict = {}
     parent, in_embed = _NO_ELEMENT, True
     for p in doc.iter("p"):
-        if p.getparent() is not parent:  # paragraphs come in runs of siblings: judge their parent once
-            parent = p.getparent()
+        p_parent = p.getparent()
+        if p_parent is not parent:  # paragraphs come in runs of siblings: judge their parent once
+            parent = p_parent
             grandparent = parent.getparent() if parent is not None else None
             in_embed = parent is None or _is_embed(parent) or (grandparent is not None and _is_embed(grandparent))
         if in_embed:
