@@ -83,7 +83,7 @@ class _Scan:
         # context, and a prose block -> its own text, trimmed.
         self.link_contexts: dict = {}
         self.block_texts: dict = {}
-        # A page names the same URL in many places (markup, links, share buttons, scripts):
+        # A page names the same URL in many places (markup, links, share buttons, scripts, text):
         # each is matched once per page, a third fewer matches on the dev pages.
         self.match_url = functools.lru_cache(maxsize=None)(platforms.match_url)
 
@@ -277,7 +277,7 @@ def _find_attributions(scan: _Scan) -> None:
 def _link_status(post: Post, block, scan: _Scan) -> None:
     """A copy-pasted embed whose date is still a link to the status: take its id."""
     for link in block.iterfind(".//a[@href]"):
-        ref = platforms.match_url(link.get("href"))
+        ref = scan.match_url(link.get("href"))
         if ref and ref.platform == post.platform:
             post.post_id, post.url = ref.post_id, ref.url
             return
@@ -335,7 +335,7 @@ def _find_links(scan: _Scan, query: str) -> None:
             element = node.getparent()
             if node.is_tail:
                 element = element.getparent()
-            refs = platforms.refs_in_text(node)
+            refs = platforms.refs_in_text(node, scan.match_url)
             if not refs or element is None or scan.skip(element):
                 continue
             kind = "link"

@@ -69,11 +69,12 @@ def match_url(url: str | None) -> PostRef | None:
     return None
 
 
-def refs_in_text(text: str) -> list[PostRef]:
-    """Posts named by URLs written out in running text, in order."""
+def refs_in_text(text: str, match) -> list[PostRef]:
+    """Posts named by URLs written out in running text, in order; `match` reads
+    each URL: match_url, or a page scan's memo of it."""
     refs = []
-    for match in _URLISH.finditer(text):
-        ref = match_url(match.group(0).rstrip(TRAILING))
+    for found in _URLISH.finditer(text):
+        ref = match(found.group(0).rstrip(TRAILING))
         if ref:
             refs.append(ref)
     return refs
