@@ -3,6 +3,8 @@
 Every account, id and page here is fictional.
 """
 
+from urllib.parse import quote
+
 import pytest
 
 from archiver.extract import extract_posts
@@ -170,3 +172,27 @@ def test_threads_embed_and_post_link_but_not_a_profile():
     assert found(body, "post_id", "url", "handle") == [
         ("FxThr0001ab", "https://www.threads.net/@fx.harbour/post/FxThr0001ab", "fx.harbour"),
         ("FxThr0002cd", "https://www.threads.net/@fx.mayor/post/FxThr0002cd", "fx.mayor")]
+
+
+def test_a_post_shown_through_an_embedding_service_is_the_post_it_shows():
+    body = ('<iframe class="embedly-embed" src="https://cdn.embedly.com/widgets/media.html?type=text%2Fhtml'
+            '&amp;key=fx&amp;schema=twitter&amp;url=https%3A//twitter.com/fx_harbour/status/1412345678901234501'
+            '&amp;image=https%3A//i.embed.ly/1/image"></iframe>'
+            '<iframe src="//cdn.embedly.com/widgets/media.html?src=https%3A%2F%2Fwww.youtube.com%2Fembed%2F'
+            'FxVideo0010%3Ffeature%3Doembed&amp;url=http%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3DFxVideo0010'
+            '&amp;schema=youtube"></iframe>'
+            '<iframe src="https://twitframe.com/show?url=https%3A%2F%2Ftwitter.com%2Ffx_harbour%2Fstatus%2F'
+            '1412345678901234502"></iframe>'
+            '<iframe src="https://cdn.iframe.ly/api/iframe?url=https%3A%2F%2Fwww.instagram.com%2Fp%2FFxGram0011%2F'
+            '&amp;key=fx"></iframe>')
+    assert found(body, "platform", "post_id", "handle") == [
+        ("twitter", "1412345678901234501", "fx_harbour"), ("youtube", "FxVideo0010", None),
+        ("twitter", "1412345678901234502", "fx_harbour"), ("instagram", "FxGram0011", None)]
+
+
+def test_an_embedding_service_showing_an_article_or_nesting_itself_shows_no_post():
+    nested = "https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2Ftwitter.com%2Ffx%2Fstatus%2F1412345678901234503"
+    body = ('<iframe src="https://cdn.iframe.ly/api/iframe?url=https%3A%2F%2Ffx.example%2Fstory&amp;key=fx"></iframe>'
+            '<script src="https://iframe.ly/embed.js"></script>'
+            f'<iframe src="https://cdn.embedly.com/widgets/media.html?url={quote(nested, safe="")}"></iframe>')
+    assert found(body) == []

@@ -64,3 +64,10 @@ def test_every_page_the_extractor_finds_a_post_in_passes_the_prefilter(path):
     data = path.read_bytes()
     if extract_posts(data, "https://ledger.example/page"):
         assert may_cite_posts(data)
+
+
+def test_a_post_shown_through_an_embedding_service_may_be_a_post():
+    frame = ('<iframe src="https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2Ftwitter.com%2F'
+             'SampleLedgerFx%2Fstatus%2F1711350796907446279"></iframe>')
+    assert may_cite_posts(page(frame)) is True
+    assert may_cite_posts(page('<script src="https://cdn.embedly.com/widgets/platform.js"></script>')) is False

@@ -30,6 +30,7 @@ from types import ModuleType
 import ahocorasick_rs
 
 from ..posts import PostRef
+from . import _services
 
 _URLISH = re.compile(
     r"(?<![\w@.-])(?:https?://|at://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/[^\s<>\"'\u201d\u2019)\]]+"
@@ -48,21 +49,37 @@ def _load() -> tuple[ModuleType, ...]:
 
 
 PLATFORMS: tuple[ModuleType, ...] = _load()
-HINTS: tuple[str, ...] = tuple(sorted({h for p in PLATFORMS for h in p.HINTS}))
+HINTS: tuple[str, ...] = tuple(sorted({h for p in PLATFORMS for h in p.HINTS} | set(_services.HINTS)))
 # Which platforms' hints a URL holds, found in one pass: a search per platform cost 30% more.
 _HINT_OWNERS = tuple(frozenset(i for i, p in enumerate(PLATFORMS) if hint in p.HINTS) for hint in HINTS)
+_SERVICE_HINTS = frozenset(i for i, hint in enumerate(HINTS) if hint in _services.HINTS)
 _HINT_SEARCH = ahocorasick_rs.AhoCorasick(HINTS, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 def match_url(url: str | None) -> PostRef | None:
-    """The post a URL names on any known platform, or None; platforms are
-    asked in their order, those whose hints the URL holds."""
+    """The post a URL names on any known platform, or None. An embedding
+    service's iframe URL names the post it shows (one level: the service
+    never wraps itself)."""
     if not url:
         return None
     url = url.strip()
-    owners = {i for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True)
-              for i in _HINT_OWNERS[index]}
-    for i in sorted(owners):
+    found = _hints_in(url)
+    ref = _platform_ref(url, found)
+    if ref is None and found & _SERVICE_HINTS:
+        for shown in _services.shown_urls(url):
+            ref = _platform_ref(shown, _hints_in(shown))
+            if ref:
+                break
+    return ref
+
+
+def _hints_in(url: str) -> set[int]:
+    return {index for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True)}
+
+
+def _platform_ref(url: str, found: set[int]) -> PostRef | None:
+    """The post `url` names, asking the platforms whose hints it holds, in their order."""
+    for i in sorted({i for index in found for i in _HINT_OWNERS[index]}):
         ref = PLATFORMS[i].match_url(url)
         if ref:
             return ref
