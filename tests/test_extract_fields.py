@@ -43,6 +43,14 @@ def test_attribution_in_its_own_paragraph_and_wordpress_split_text_are_handled()
         "First cars aboard. More at noon https://t.co/LnK0000001", [], ["https://t.co/LnK0000001"])
 
 
+def test_an_embed_inside_a_quotation_gives_its_own_text_not_the_quotation():
+    embed = ('<blockquote class="twitter-tweet"><p>First cars aboard.</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    html = page(f"<blockquote><p>The harbour master wrote to the council on Sunday.</p>{embed}</blockquote>")
+    [post] = extract_posts(html)
+    assert (post.post_id, post.author_name, post.text) == ("1412743195653046279", "Fx Desk", "First cars aboard.")
+
+
 def test_two_adjacent_links_read_as_two_words():
     html = page('<blockquote class="twitter-tweet"><p>Watch <a href="https://twitter.com/FxA">@FxA</a>'
                 '<a href="https://twitter.com/FxB">@FxB</a></p>&mdash; Fx Desk (@FxDesk) '

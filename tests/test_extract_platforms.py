@@ -109,6 +109,12 @@ def test_tiktok_blockquote_gives_the_handle_of_its_cite_and_its_caption():
     assert found(body, "post_id", "handle", "text") == [("7234567890123450001", "fx.diver", "Under the pier")]
 
 
+def test_tiktok_embed_player_iframe_is_a_post_but_a_tag_page_is_not():
+    body = ('<iframe src="https://www.tiktok.com/player/v1/7234567890123450002?music_info=1" '
+            'allow="fullscreen"></iframe><p>More under <a href="https://www.tiktok.com/tag/harbour">#harbour</a>.</p>')
+    assert found(body) == [("tiktok", "7234567890123450002")]
+
+
 def test_facebook_post_placeholder_with_its_fallback_blockquote_gives_text_name_and_date():
     body = ('<div class="fb-post" data-href="https://www.facebook.com/FxHarbour/posts/1234567890123401/">'
             '<blockquote cite="https://www.facebook.com/FxHarbour/posts/1234567890123401/">'

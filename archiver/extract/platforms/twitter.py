@@ -125,6 +125,8 @@ def _parse_blockquote(element) -> Post | None:
         refs.append(_ref(tweet_id))
     if not (embed_class or refs):
         return None  # a quotation: its text is not read
+    if not embed_class and element.find(".//blockquote") is not None:
+        return None  # a quotation around an embed, which is read on its own
     lines = text_lines(element)
     found = attributions(lines)
     if not embed_class and not found:
