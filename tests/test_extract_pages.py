@@ -141,6 +141,30 @@ def test_video_banner_in_a_column_with_a_search_box_is_furniture_even_inside_the
     assert [p.post_id for p in extract_posts(html)] == ["FxVideo0001"]
 
 
+def test_lead_video_in_the_articles_own_header_is_cited_but_one_in_the_site_header_is_not():
+    site_header = ('<header><a href="/">Fx Ledger</a><iframe src="https://www.youtube.com/embed/FxPromo0001">'
+                   '</iframe></header>')
+    article = ('<article><header><h1>The bridge reopens</h1><p>The fictional council voted on Monday.</p>'
+               '<iframe src="https://www.youtube.com/embed/FxVideo0002"></iframe></header>'
+               f'<div itemprop="articleBody">{PROSE}{PROSE}</div></article>')
+    html = f"<body>{site_header}<main>{article}</main></body>".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["FxVideo0002"]
+
+
+def test_article_written_without_paragraphs_keeps_a_feed_beside_it_out():
+    """Pages that write their text as runs between <br>s have a main text block too:
+    found on real pages by appending a fictional feed of tweets after the article."""
+    line = "The fictional harbour office said on Monday that the ferry would run again soon."
+    cited = ('<blockquote class="twitter-tweet"><p>First cars aboard.</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/1711350796907446330">July 7, 2021</a></blockquote>')
+    feed = "".join(f'<blockquote class="twitter-tweet"><p>Read our story</p>&mdash; Fx Ledger (@FxLedger) '
+                   f'<a href="https://twitter.com/FxLedger/status/171135079690744634{i}">July 7, 2021</a></blockquote>'
+                   for i in range(3))
+    html = (f'<body><div id="wrap"><div class="story">{line}<br><br>{line}<br><br>{cited}{line}<br><br>{line}</div>'
+            f'<div class="byline">By a fictional reporter</div></div><div><h3>Latest</h3>{feed}</div></body>').encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446330"]
+
+
 def test_share_button_pointing_at_a_status_is_not_a_citation():
     html = f"""<body><article>{PROSE}<a class="twitter-share-button" href="https://twitter.com/share"
     data-url="https://twitter.com/FxDesk/status/1711350796907446312">Tweet</a>{PROSE}</article></body>""".encode()

@@ -10,6 +10,7 @@ from lxml import etree
 
 from .dates import parse_date
 from .posts import collapse
+from .regions import in_article
 
 _META_DATES = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
@@ -120,7 +121,7 @@ def _dated_elements(doc, markup: bytes):
         yield from _DATE_PUBLISHED(doc)
     if b"<time" in markup:
         for time in doc.iter("time"):
-            if time.get("pubdate") is not None or (time.get("datetime") and _in_article(time)):
+            if time.get("pubdate") is not None or (time.get("datetime") and in_article(time)):
                 yield time
 
 
@@ -133,10 +134,6 @@ def _names_itemprop(markup: bytes, name: bytes) -> bool:
             return True
         at = markup.find(name, at + len(name))
     return False
-
-
-def _in_article(element) -> bool:
-    return next(element.iterancestors("article"), None) is not None
 
 
 def _htmldate(doc, url: str | None) -> str | None:

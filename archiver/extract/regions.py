@@ -1,12 +1,14 @@
 """Article body or page furniture: decided by what a region is, not by its class words.
 
 The page's main text block is found first (the element whose paragraphs hold
-the most prose, as readability-style extractors find it). The main block and
+the most prose, as readability-style extractors find it; text written between
+<br>s counts as paragraphs of its block when the <p>s hold none). The main block and
 every element holding it are body, whatever their class says. Any other region
 on the way from a post up to the main block is furniture when it is:
 
 - a `nav`, `aside` or `footer` (or their ARIA roles), or a `header` outside the
-  article that holds the main block;
+  article that holds the main block and outside any `<article>` (an article's
+  own header holds its standfirst and lead media);
 - a region beside the main text (a sibling of it or of a region holding it)
   that holds a search box: sidebars and page headers do, article text never;
 - or it shows two of these weak signs, one of them a class word or its place
@@ -57,6 +59,7 @@ class Regions:
     def __init__(self, doc):
         self.paragraphs: dict = {}
         self.main = _main_block(doc, self.paragraphs)
+        self._prose_tags = tuple({p.tag for p in self.paragraphs}) or ("p",)
         self._chain = [self.main, *self.main.iterancestors()]
         self._chain_index = {element: index for index, element in enumerate(self._chain)}
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
@@ -134,7 +137,7 @@ class Regions:
         role = region.get("role")
         if tag in _SEMANTIC_TAGS or role in _SEMANTIC_ROLES:
             return True
-        if outside and (tag == "header" or role == "banner"):
+        if outside and (tag == "header" or role == "banner") and not in_article(region):
             return True
         words = _furniture_words(region)
         if not (words or outside):
@@ -163,7 +166,7 @@ class Regions:
         return counts.get((region.tag, region.get("class")), 0) >= _FEED_SIZE
 
     def _prose(self, region) -> int:
-        return sum(self.paragraphs.get(p, 0) for p in region.iter("p"))
+        return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
 
 
 def _article_guess(chain: list) -> int:
@@ -173,6 +176,11 @@ def _article_guess(chain: list) -> int:
     while index > 0 and chain[index].tag in ("body", "html"):
         index -= 1
     return index
+
+
+def in_article(element) -> bool:
+    """Whether an <article> element holds `element`."""
+    return next(element.iterancestors("article"), None) is not None
 
 
 def _is_embed(element) -> bool:
@@ -207,7 +215,9 @@ _NO_ELEMENT = object()
 
 def _main_block(doc, paragraphs: dict):
     """The element whose paragraphs hold the most prose; each paragraph counts
-    fully for its parent and half for its grandparent. Embedded posts are not prose."""
+    fully for its parent and half for its grandparent. Embedded posts are not prose.
+    Pages that write their text without <p> (runs of text between <br>s in a
+    <div> or a table cell) have it counted as the paragraphs of its block."""
     scores: dict = {}
     parent, in_embed = _NO_ELEMENT, True
     for p in doc.iter("p"):
@@ -222,14 +232,48 @@ def _main_block(doc, paragraphs: dict):
         if size < _MIN_PARAGRAPH:
             continue
         paragraphs[p] = size
-        scores[parent] = scores.get(parent, 0) + size
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0) + size / 2
-    if scores:
-        best = max(scores, key=scores.get)
-        if scores[best] >= _MIN_MAIN:
-            return best
+        _score(scores, parent, size)
+    best = max(scores, key=scores.get) if scores else None
+    if best is None or scores[best] < _MIN_MAIN or best.tag in ("body", "html"):
+        _score_loose_text(doc, paragraphs, scores)
+        best = max(scores, key=scores.get) if scores else None
+    if best is not None and scores[best] >= _MIN_MAIN:
+        return best
     return _fallback_root(doc)
+
+
+def _score(scores: dict, parent, size: int) -> None:
+    scores[parent] = scores.get(parent, 0) + size
+    grandparent = parent.getparent() if parent is not None else None
+    if grandparent is not None:
+        scores[grandparent] = scores.get(grandparent, 0) + size / 2
+
+
+# Text long enough to be prose, outside paragraphs, links, headings, list items and code.
+_LOOSE_TEXTS = etree.XPath(
+    f"//body//text()[string-length(normalize-space()) >= {_MIN_PARAGRAPH}]"
+    "[not(ancestor::p or ancestor::a or ancestor::li or ancestor::h1 or ancestor::h2 or ancestor::h3"
+    " or ancestor::h4 or ancestor::h5 or ancestor::h6 or ancestor::script or ancestor::style"
+    " or ancestor::noscript or ancestor::template or ancestor::textarea or ancestor::select"
+    " or ancestor::button or ancestor::label or ancestor::figcaption or ancestor::blockquote)]")
+_INLINE_TAGS = frozenset({"b", "strong", "i", "em", "span", "font", "u", "small", "big", "sub", "sup",
+                          "abbr", "cite", "q", "mark", "time", "code", "s", "strike", "br"})
+
+
+def _score_loose_text(doc, paragraphs: dict, scores: dict) -> None:
+    """Count the text written outside <p> as paragraphs of the block holding it.
+    Asked only when the <p>s hold no main text: the search reads every text node."""
+    for text in _LOOSE_TEXTS(doc):
+        block = text.getparent()
+        if text.is_tail:
+            block = block.getparent()
+        while block is not None and block.tag in _INLINE_TAGS:
+            block = block.getparent()
+        if block is None or not isinstance(block.tag, str):
+            continue
+        size = len(" ".join(text.split()))
+        paragraphs[block] = paragraphs.get(block, 0) + size
+        _score(scores, block, size)
 
 
 _OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
