@@ -51,6 +51,15 @@ def test_an_embed_inside_a_quotation_gives_its_own_text_not_the_quotation():
     assert (post.post_id, post.author_name, post.text) == ("1412743195653046279", "Fx Desk", "First cars aboard.")
 
 
+def test_a_quotation_ending_in_a_copied_post_gives_the_post_only_its_own_lines():
+    said = "<p>" + "The harbour master wrote to the council on Sunday about the ferry timetable. " * 3 + "</p>"
+    html = page(f'<blockquote>{said}{said}<p>First cars aboard pic.twitter.com/AbCdEf1234</p><p>&mdash; Fx Desk '
+                '(@FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></p>'
+                '</blockquote>')
+    [post] = extract_posts(html)
+    assert (post.post_id, post.text) == ("1412743195653046279", "First cars aboard pic.twitter.com/AbCdEf1234")
+
+
 def test_two_adjacent_links_read_as_two_words():
     html = page('<blockquote class="twitter-tweet"><p>Watch <a href="https://twitter.com/FxA">@FxA</a>'
                 '<a href="https://twitter.com/FxB">@FxB</a></p>&mdash; Fx Desk (@FxDesk) '

@@ -96,7 +96,7 @@ def attributions(paragraph: str) -> list[Attribution]:
             name=collapse(match.group("name")),
             handle=match.group("handle"),
             date_text=date_text,
-            text_before=_tail_lines(paragraph[previous_end:match.start()]),
+            text_before=_post_text_above(paragraph[previous_end:match.start()]),
         ))
         previous_end = match.end()
     return found
@@ -105,6 +105,13 @@ def attributions(paragraph: str) -> list[Attribution]:
 def _matches(text: str) -> list[re.Match]:
     """The dashed attributions of `text` whose date names a whole day."""
     return [m for m in ATTRIBUTION.finditer(text) if parse_date(collapse(m.group("date")))]
+
+
+def _post_text_above(text: str) -> str:
+    """The lines at the end of `text` that are the text of a post copied under
+    it, as `_post_lines` tells them from the prose above."""
+    lines = [line.strip() for line in _tail_lines(text).splitlines()]
+    return "\n".join(_post_lines(lines, [None] * len(lines)))
 
 
 def _tail_lines(text: str) -> str:

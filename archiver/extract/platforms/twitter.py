@@ -132,9 +132,13 @@ def _parse_blockquote(element) -> Post | None:
     if not embed_class and not found:
         return None
     attribution = found[-1] if found else None
-    # The text is everything before the final attribution, however the embed wraps it
-    # (one <p>, several <p> split by WordPress, or none).
-    text = post_text(lines[:attribution.start] if attribution else _UNDATED_ATTRIBUTION.sub("", lines))
+    # An embed's text is everything before the final attribution, however it wraps it
+    # (one <p>, several <p> split by WordPress, or none); an unclassed blockquote may
+    # be a quotation that ends in a copied post: only the lines of that post are its text.
+    if attribution:
+        text = post_text(lines[:attribution.start] if embed_class else attribution.text_before)
+    else:
+        text = post_text(_UNDATED_ATTRIBUTION.sub("", lines))
     ref = refs[-1] if refs else None
     if not (ref or attribution or text):
         return None
