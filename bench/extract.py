@@ -14,7 +14,8 @@ most 2.5x). --embeds prints the cost per embed of pages with that many tweet emb
 (target: flat within 2x; a 50,000-embed page under the 20 MiB cap in under a minute).
 --shapes N times pages of N repeated parts in the shapes that once made extraction
 quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
-URLs in text, N copied attributions): each should take seconds, not minutes.
+URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
+deep): each should take seconds, not minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
 
@@ -132,6 +133,9 @@ SHAPES = {  # name -> page of n repeated parts (fictional account)
     "copied attributions": lambda n: "<article>" + "".join(
         f"<p>Post {i} pic.twitter.com/FxBench{i:05d}</p><p>&mdash; Fx Bench (@fx_bench) July 7, 2021</p>"
         for i in range(n // 2)) + "</article>",
+    "text without <p>, nested": lambda n: "<div>" * 2000 + "".join(
+        f"<span>Line {i} of a text written without paragraphs.</span><br>" for i in range(n)) + (
+        f'<a href="{_status(0)}">a post</a>' + "</div>" * 2000),
 }
 
 
@@ -140,7 +144,7 @@ def time_shapes(count: int) -> None:
         data = f"<html><body>{make(count)}</body></html>".encode()
         start = time.perf_counter()
         posts = extract(data)["posts"]
-        print(f"{name:>22}: {len(data) / 2**20:5.1f} MiB, {len(posts):>6} posts in {time.perf_counter() - start:6.2f} s")
+        print(f"{name:>24}: {len(data) / 2**20:5.1f} MiB, {len(posts):>6} posts in {time.perf_counter() - start:6.2f} s")
 
 
 def stream_generated(count: int) -> None:

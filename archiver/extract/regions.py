@@ -249,13 +249,12 @@ def _score(scores: dict, parent, size: int) -> None:
         scores[grandparent] = scores.get(grandparent, 0) + size / 2
 
 
-# Text long enough to be prose, outside paragraphs, links, headings, list items and code.
-_LOOSE_TEXTS = etree.XPath(
-    f"//body//text()[string-length(normalize-space()) >= {_MIN_PARAGRAPH}]"
-    "[not(ancestor::p or ancestor::a or ancestor::li or ancestor::h1 or ancestor::h2 or ancestor::h3"
-    " or ancestor::h4 or ancestor::h5 or ancestor::h6 or ancestor::script or ancestor::style"
-    " or ancestor::noscript or ancestor::template or ancestor::textarea or ancestor::select"
-    " or ancestor::button or ancestor::label or ancestor::figcaption or ancestor::blockquote)]")
+_LONG_TEXTS = etree.XPath(f"//body//text()[string-length(normalize-space()) >= {_MIN_PARAGRAPH}]")
+# Where text is not prose of the page: paragraphs (counted already), links, headings,
+# list items, captions, quotations, forms and code.
+_NOT_LOOSE_PROSE = frozenset({"p", "a", "li", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style",
+                              "noscript", "template", "textarea", "select", "button", "label",
+                              "figcaption", "blockquote"})
 _INLINE_TAGS = frozenset({"b", "strong", "i", "em", "span", "font", "u", "small", "big", "sub", "sup",
                           "abbr", "cite", "q", "mark", "time", "code", "s", "strike", "br"})
 
@@ -263,17 +262,34 @@ _INLINE_TAGS = frozenset({"b", "strong", "i", "em", "span", "font", "u", "small"
 def _score_loose_text(doc, paragraphs: dict, scores: dict) -> None:
     """Count the text written outside <p> as paragraphs of the block holding it.
     Asked only when the <p>s hold no main text: the search reads every text node."""
-    for text in _LOOSE_TEXTS(doc):
-        block = text.getparent()
-        if text.is_tail:
-            block = block.getparent()
-        while block is not None and block.tag in _INLINE_TAGS:
-            block = block.getparent()
-        if block is None or not isinstance(block.tag, str):
-            continue
-        size = len(" ".join(text.split()))
-        paragraphs[block] = paragraphs.get(block, 0) + size
-        _score(scores, block, size)
+    places: dict = {}  # element -> the block its text belongs to, or None where text is not prose
+    for text in _LONG_TEXTS(doc):
+        holder = text.getparent()
+        block = _loose_block(holder.getparent() if text.is_tail else holder, places)
+        if block is not None:
+            size = len(" ".join(text.split()))
+            paragraphs[block] = paragraphs.get(block, 0) + size
+            _score(scores, block, size)
+
+
+def _loose_block(element, places: dict):
+    """The block whose prose text written in `element` is (its nearest ancestor-or-self
+    that is not inline), or None inside a link, heading, code...; each element is
+    judged once, from the nearest one already judged, so the search stays linear
+    however deep the page nests."""
+    chain = []
+    while element is not None and element not in places:
+        chain.append(element)
+        element = element.getparent()
+    block = places[element] if element is not None else _NO_ELEMENT
+    for node in reversed(chain):
+        tag = node.tag if isinstance(node.tag, str) else "script"
+        if block is None or tag in _NOT_LOOSE_PROSE:
+            block = None
+        elif tag not in _INLINE_TAGS or block is _NO_ELEMENT:
+            block = node
+        places[node] = block
+    return None if block is _NO_ELEMENT else block
 
 
 _OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
