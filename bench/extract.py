@@ -3,7 +3,7 @@
     .venv/bin/python bench/extract.py [--pages DIR ...] [--processes]
     .venv/bin/python bench/extract.py --generated 300 [--stream 10000]
     .venv/bin/python bench/extract.py --embeds 1000,2000,4000,8000
-    .venv/bin/python bench/extract.py --shapes 20000
+    .venv/bin/python bench/extract.py --shapes 20000 [--depth 2000]
 
 --pages (default: ../shared/devset/twitter/pages and ../shared/devset/platforms/pages
 when present, else the generated corpus) prints per-page extraction time against a
@@ -15,7 +15,8 @@ most 2.5x). --embeds prints the cost per embed of pages with that many tweet emb
 --shapes N times pages of N repeated parts in the shapes that once made extraction
 quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
-deep): each should take seconds, not minutes.
+deep), --depth D each of them under D nested <div>s: each should take seconds, not
+minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
 
@@ -139,9 +140,9 @@ SHAPES = {  # name -> page of n repeated parts (fictional account)
 }
 
 
-def time_shapes(count: int) -> None:
+def time_shapes(count: int, depth: int = 0) -> None:
     for name, make in SHAPES.items():
-        data = f"<html><body>{make(count)}</body></html>".encode()
+        data = f"<html><body>{'<div>' * depth}{make(count)}{'</div>' * depth}</body></html>".encode()
         start = time.perf_counter()
         posts = extract(data)["posts"]
         print(f"{name:>24}: {len(data) / 2**20:5.1f} MiB, {len(posts):>6} posts in {time.perf_counter() - start:6.2f} s")
@@ -168,6 +169,7 @@ def main() -> None:
     parser.add_argument("--stream", type=int, default=0, help="stream this many generated pages first")
     parser.add_argument("--embeds", help="comma-separated embed counts")
     parser.add_argument("--shapes", type=int, help="time the once-quadratic page shapes with this many parts")
+    parser.add_argument("--depth", type=int, default=0, help="with --shapes: nest each shape this many <div>s deep")
     args = parser.parse_args()
 
     if args.stream:
@@ -177,7 +179,7 @@ def main() -> None:
         compare_embeds([int(n) for n in args.embeds.split(",")])
         return
     if args.shapes:
-        time_shapes(args.shapes)
+        time_shapes(args.shapes, args.depth)
         return
     folders = args.pages or [folder for folder in DEV_PAGES if folder.is_dir()]
     if args.generated or not folders:

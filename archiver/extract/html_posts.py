@@ -75,7 +75,8 @@ class _Scan:
         self.root = root
         self._doc = doc
         self._regions: Regions | None = None
-        self.taken: set = set()        # elements whose contents belong to a post
+        self.taken: set = set()        # elements whose contents belong to a post (see take)
+        self._untaken: set = set()     # elements is_taken found outside every taken one
         self.post_blocks: set = set()  # blocks that are post text, not prose
         self.before: dict = {}         # element -> the prose block before it (see _previous_block)
         self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
@@ -94,13 +95,23 @@ class _Scan:
             self._regions = Regions(self._doc)
         return self._regions
 
+    def take(self, element) -> None:
+        self.taken.add(element)
+        self._untaken.difference_update(element.iter())
+
     def is_taken(self, element) -> bool:
-        while element is not None:
+        """Whether `element` is in a post's markup. Elements found outside are
+        remembered (until they are taken), so the candidates of a deeply nested
+        page walk their shared ancestors once."""
+        chain = []
+        while element is not None and element not in self._untaken:
             if element in self.taken:
                 return True
+            chain.append(element)
             if element is self.root:
-                return False
+                break
             element = element.getparent()
+        self._untaken.update(chain)
         return False
 
     def skip(self, element) -> bool:
@@ -247,7 +258,7 @@ def _find_embeds(scan: _Scan, seen: Counter) -> None:
                 continue
             post = platform.parse_embed(element)
             if post:
-                scan.taken.add(element)
+                scan.take(element)
                 scan.add(post, element, "embed")
 
 
@@ -266,12 +277,12 @@ def _find_attributions(scan: _Scan) -> None:
                 if previous is not None:
                     body = text_lines(previous)
                     scan.post_blocks.add(previous)
-                    scan.taken.add(previous)
+                    scan.take(previous)
             post = make_post(attribution, body)
             _link_status(post, block, scan)
             scan.add(post, block, "attribution")
         scan.post_blocks.add(block)
-        scan.taken.add(block)
+        scan.take(block)
 
 
 def _link_status(post: Post, block, scan: _Scan) -> None:
@@ -366,7 +377,7 @@ def _block_of(element):
     return element
 
 
-_MAX_STEPS = 50  # siblings looked at for a post's context: a post's paragraph is near it
+_MAX_STEPS = 50  # siblings and parents looked at for a post's context: a post's paragraph is near it
 
 
 def _previous_block(element, scan: _Scan):
@@ -390,6 +401,7 @@ def _previous_block(element, scan: _Scan):
             if found is not None:
                 break
         node = node.getparent()
+        steps += 1
     if scan.is_taken(element):
         scan.before.update(dict.fromkeys(passed, found))
     return found
@@ -407,6 +419,7 @@ def _next_block(element, scan: _Scan):
             if found is not None:
                 return found
         node = node.getparent()
+        steps += 1
     return None
 
 

@@ -69,6 +69,7 @@ class Regions:
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
         self._child_indexes: dict = {}
+        self._orders: dict = {}  # element -> its document_order
 
     def is_furniture(self, element) -> bool:
         chain = []
@@ -122,15 +123,22 @@ class Regions:
             index = self._child_indexes[parent] = {child: i for i, child in enumerate(parent)}
         return index
 
-    def document_order(self, element) -> list[int]:
-        """Sort key of elements in document order: the child indexes on the path from the root."""
-        path = []
-        parent = element.getparent()
-        while parent is not None:
-            path.append(self._children(parent)[element])
-            element, parent = parent, parent.getparent()
-        path.reverse()
-        return path
+    def document_order(self, element) -> tuple[int, ...]:
+        """Sort key of elements in document order: the child indexes on the path
+        from the root. Each key extends its parent's, so the posts of a deeply
+        nested page walk their shared ancestors once, not once per post."""
+        chain = []
+        while element not in self._orders:
+            parent = element.getparent()
+            if parent is None:
+                self._orders[element] = ()
+                break
+            chain.append((element, parent))
+            element = parent
+        key = self._orders[element]
+        for node, parent in reversed(chain):
+            key = self._orders[node] = key + (self._children(parent)[node],)
+        return key
 
     def _judge(self, region, outside: bool, trailing: bool) -> bool:
         tag = region.tag if isinstance(region.tag, str) else ""

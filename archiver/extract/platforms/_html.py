@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "blockquote", "figure", "figcaption", "h1", "h2", "h3",
     "h4", "h5", "h6", "td", "th", "tr", "table", "dd", "dt", "dl", "pre", "section",
@@ -35,12 +37,12 @@ def lang_of(element) -> str | None:
     for node in element.iter("p"):
         if node.get("lang"):
             return node.get("lang")
-    while element is not None:
-        lang = element.get("lang") or element.get("data-lang")
-        if lang:
-            return lang
-        element = element.getparent()
-    return None
+    # One XPath step up a deeply nested page, not a Python step per ancestor.
+    nearest = _NEAREST_LANG(element)
+    return (nearest[0].get("lang") or nearest[0].get("data-lang")) if nearest else None
+
+
+_NEAREST_LANG = etree.XPath("ancestor-or-self::*[@lang != '' or @data-lang != ''][1]")
 
 
 def text_lines(element) -> str:
