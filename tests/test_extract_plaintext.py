@@ -32,6 +32,12 @@ def test_any_dash_before_the_name_and_odd_spacing_before_the_handle():
                                  "Harbour closed for the night.", [])], dash
 
 
+def test_date_printed_after_the_time_of_day():
+    for printed, day in (("4:27 PM - 15 Jan 2014", "2014-01-15"), ("10:42 AM \u00b7 Jul 9, 2021", "2021-07-09")):
+        text = f"Harbour closed for the night.\n\u2014 Fx Harbour (@FxHarbour) {printed}\n"
+        assert fields(text) == [("FxHarbour", "Fx Harbour", printed, day, "Harbour closed for the night.", [])]
+
+
 def test_handle_without_a_name():
     text = "Harbour closed for the night.\n\u2014 (@FxHarbour) July 7, 2021\n"
     assert fields(text) == [("FxHarbour", None, "July 7, 2021", "2021-07-07", "Harbour closed for the night.", [])]

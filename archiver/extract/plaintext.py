@@ -22,8 +22,10 @@ from .posts import MEDIA_LINK, Post, collapse, media_links, post_text, text_link
 # Em, en, figure and horizontal-bar dashes, a hyphen or two, and the entity forms.
 _DASH = r"(?:[\u2012-\u2015]|--?|&mdash;|&#8212;)"
 _HANDLE = r"[A-Za-z0-9_]{1,15}"
-# A printed date: CJK/Korean year-month-day, numeric, or a short phrase that ends in a year.
+# A printed date: CJK/Korean year-month-day, numeric, or a short phrase that ends in a year;
+# after the time of day when the copy has it ("4:27 PM - 15 Jan 2014", "10:42 AM · Jul 9, 2021").
 _DATE = (
+    r"(?:\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?\s*[-\u2013\u2014\u00b7\u2022|,]?\s*)?"
     r"(?:\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
     r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4}"
     r"|[^\n()\u2012-\u2015/:;|@#\"]{0,32}?(?<!\d)\d{4}(?!\d)(?:\s*(?:г\.|р\.|год[а]?))?)"
