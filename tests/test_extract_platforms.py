@@ -126,6 +126,23 @@ def test_facebook_post_placeholder_with_its_fallback_blockquote_gives_text_name_
         ("1234567890123401", "FxHarbour", "Fx Harbour", "2022-02-07", "The harbour is open again. Thank you all\u2026")]
 
 
+def test_facebook_embed_code_as_the_sdk_writes_it_gives_name_and_date_of_posts_and_videos():
+    post = ('<div class="fb-post" data-href="https://www.facebook.com/FxHarbour/posts/pfbid02FxHarbour0001">'
+            '<blockquote cite="https://www.facebook.com/FxHarbour/posts/pfbid02FxHarbour0001" '
+            'class="fb-xfbml-parse-ignore"><p>The ferry is back!</p>Posted by '
+            '<a href="https://www.facebook.com/FxHarbour">Fx Harbour</a> on&nbsp;'
+            '<a href="https://www.facebook.com/FxHarbour/posts/pfbid02FxHarbour0001">Friday, July 9, 2021</a>'
+            '</blockquote></div>')
+    video = ('<div class="fb-video" data-href="https://www.facebook.com/FxHarbour/videos/1234567890123407/">'
+             '<blockquote cite="https://www.facebook.com/FxHarbour/videos/1234567890123407/" '
+             'class="fb-xfbml-parse-ignore"><a href="https://www.facebook.com/FxHarbour/videos/1234567890123407/">'
+             'First crossing</a><p>The first crossing since the storm.</p>Posted by '
+             '<a href="https://www.facebook.com/FxHarbour/">Fx Harbour</a> on Friday, December 5, 2014</blockquote></div>')
+    assert found(post + video, "post_id", "author_name", "date", "text") == [
+        ("pfbid02FxHarbour0001", "Fx Harbour", "2021-07-09", "The ferry is back!"),
+        ("1234567890123407", "Fx Harbour", "2014-12-05", "The first crossing since the storm.")]
+
+
 def test_facebook_posts_videos_and_photos_in_links_and_plugins_but_not_pages_or_shares():
     body = ('<p>See <a href="https://www.facebook.com/photo.php?fbid=1234567890123402&amp;set=a.1">the photo</a>, '
             '<a href="https://www.facebook.com/watch/?v=1234567890123403">the video</a> and '

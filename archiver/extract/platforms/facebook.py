@@ -63,11 +63,38 @@ def parse_embed(element) -> Post | None:
     if not ref:
         return None
     post = Post.from_ref(ref)
-    paragraphs = element.findall(".//blockquote//p")
-    if paragraphs and len(paragraphs[-1].findall(".//a")) >= 2:
-        links = paragraphs.pop().findall(".//a")
-        post.author_name = collapse(links[0].text_content())
-        post.date_text = collapse(links[-1].text_content())
-        post.date = parse_date(post.date_text, lang_of(element))
+    quote = element.find(".//blockquote")
+    if quote is None:
+        return post
+    paragraphs = quote.findall(".//p")
+    byline = _byline(quote, paragraphs)
+    if byline:
+        post.author_name, post.date_text, where = byline
+        post.date = parse_date(post.date_text, lang_of(element)) if post.date_text else None
+        if where is not quote:
+            paragraphs.remove(where)
     post.text = post_text(" ".join(p.text_content() for p in paragraphs))
     return post
+
+
+def _byline(quote, paragraphs) -> tuple[str | None, str | None, object] | None:
+    """(name, date, where) of the fallback's "Posted by <Name> on <date>", written
+    in the blockquote itself (the SDK's embed code) or in its last paragraph. The
+    name links to the page; the date is a link to the post or, on videos, the text
+    after the name."""
+    scopes = [(quote, [a for a in quote if a.tag == "a"])]
+    if paragraphs and len(paragraphs[-1].findall(".//a")) >= 2:
+        scopes.append((paragraphs[-1], paragraphs[-1].findall(".//a")))
+    for where, links in scopes:
+        pages = [i for i, link in enumerate(links) if not match_url(link.get("href", ""))]
+        if pages:
+            name, after = links[pages[0]], links[pages[0] + 1:]
+            date = after[0].text_content() if after else _after_word(name.tail)
+            return collapse(name.text_content()), collapse(date), where
+    return None
+
+
+def _after_word(text: str | None) -> str | None:
+    """A date written after a word ("on Friday, December 5, 2014"): what follows the word."""
+    words = (text or "").split(None, 1)
+    return words[1] if len(words) == 2 else None
