@@ -127,8 +127,8 @@ def cli():
 def extract(sources, output_format, article, max_bytes, timeout, allowed_networks):
     """Print every post the articles in SOURCES cite.
 
-    SOURCE is a file (HTML or text), a directory (read recursively), - for
-    standard input, or an http(s) URL.
+    SOURCE is a file (HTML or text, gzipped or not), a directory (read
+    recursively), - for standard input, or an http(s) URL.
     """
     policy = make_policy(max_bytes, timeout, allowed_networks)
     failed = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable, Iterator
@@ -121,7 +122,8 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
             return Failed(path, f"too large: {size:,} bytes, over the cap of {max_bytes:,} "
                                 "(raise it with --max-bytes if this file is an article)")
         with open(path, "rb") as handle:
-            return Loaded(path, handle.read())
+            data = gunzipped(path, handle.read(), max_bytes)
+        return data if isinstance(data, Failed) else Loaded(path, data)
     except FileNotFoundError:
         return Failed(path, "no such file or directory; check the path")
     except IsADirectoryError:
@@ -137,7 +139,8 @@ def read_stream(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded 
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         return Failed("-", f"too large: over the cap of {max_bytes:,} bytes (raise it with --max-bytes)")
-    return Loaded("-", data)
+    data = gunzipped("-", data, max_bytes)
+    return data if isinstance(data, Failed) else Loaded("-", data)
 
 
 def _read_url(url: str, session: requests.Session, policy: FetchPolicy) -> Loaded | Failed:
@@ -149,5 +152,36 @@ def _read_url(url: str, session: requests.Session, policy: FetchPolicy) -> Loade
         return Failed(url, str(error))
     if response.status >= 400:
         return Failed(url, f"HTTP {response.status}; the page is missing or refused")
-    return Loaded(url, response.body, url=response.final_url, charset=response.charset,
+    body = gunzipped(url, response.body, policy.max_bytes)
+    if isinstance(body, Failed):
+        return body
+    return Loaded(url, body, url=response.final_url, charset=response.charset,
                   content_type=response.content_type)
+
+
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def gunzipped(source: str, data: bytes, max_bytes: int) -> bytes | Failed:
+    """The page a gzip file holds (a saved `.html.gz`, a body a server compressed
+    twice), decompressed within the size cap, so a small file cannot expand past
+    it; any other data as it is."""
+    if not data.startswith(_GZIP_MAGIC):
+        return data
+    parts = []
+    size = 0
+    while data:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            part = inflater.decompress(data, max_bytes + 1 - size)
+        except zlib.error as error:
+            return Failed(source, f"a gzip file that does not decompress ({error}); save the page again")
+        size += len(part)
+        if size > max_bytes:
+            return Failed(source, f"too large once decompressed: over the cap of {max_bytes:,} bytes "
+                                  "(raise it with --max-bytes if this file is an article)")
+        if not inflater.eof:
+            return Failed(source, "a gzip file cut short; save the page again")
+        parts.append(part)
+        data = inflater.unused_data if inflater.unused_data.startswith(_GZIP_MAGIC) else b""
+    return b"".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -95,6 +96,24 @@ def test_size_cap_is_configurable(tmp_path):
     assert code == 1 and "over the cap of 1,000" in err
     code, out, _ = run("--max-bytes", str(len(TWEET_PAGE)), str(page))
     assert code == 0 and len(out.splitlines()) == 3
+
+
+def test_a_gzipped_page_is_read_within_the_size_cap_once_decompressed(tmp_path):
+    saved = tmp_path / "page.html.gz"
+    saved.write_bytes(gzip.compress(TWEET_PAGE))
+    two_members = tmp_path / "members.html.gz"
+    two_members.write_bytes(gzip.compress(TWEET_PAGE[:500]) + gzip.compress(TWEET_PAGE[500:]))
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"<p>" + b"a" * 2_000_000))
+    cut = tmp_path / "cut.html.gz"
+    cut.write_bytes(gzip.compress(TWEET_PAGE)[:200])
+    code, out, err = run("--max-bytes", "1000000", str(saved), str(two_members), str(bomb), str(cut))
+    assert code == 1
+    assert [json.loads(line)["source"] for line in out.splitlines()] == [str(saved)] * 3 + [str(two_members)] * 3
+    assert err.splitlines() == [
+        f"archiver: {bomb}: too large once decompressed: over the cap of 1,000,000 bytes "
+        "(raise it with --max-bytes if this file is an article)",
+        f"archiver: {cut}: a gzip file cut short; save the page again"]
 
 
 def test_url_is_fetched_when_its_network_is_allowed(local_server):
