@@ -337,9 +337,15 @@ def _continues(line: str) -> bool:
 
 
 def _weight(line: str) -> int:
-    """A line's length as Twitter counts it: links 23, attached media nothing."""
-    line = MEDIA_LINK.sub("", line)
-    return len(_URL.sub("x" * _LINK_WEIGHT, line))
+    """A line's length as Twitter counts it (twitter-text's weights): links 23,
+    attached media nothing, Latin, Greek, Cyrillic, Hebrew, Arabic and other
+    scripts up to U+10FF and common punctuation 1, the rest (CJK, emoji) 2."""
+    line = _URL.sub("x" * _LINK_WEIGHT, MEDIA_LINK.sub("", line))
+    return len(line) + len(_DOUBLE_WEIGHT.findall(line))
+
+
+# Characters twitter-text weighs 200 against the 100 of the ranges it lists (config v3).
+_DOUBLE_WEIGHT = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
 
 def _ends_in_link(line: str) -> bool:
