@@ -118,3 +118,29 @@ def test_site_rendered_card_gives_the_post_and_not_the_post_it_quotes():
                              "@fx_student That is not what the study says.", [])]
     [post] = extract_posts(text.encode())
     assert post.context == "The fictional professor answered at once:"
+
+
+def test_a_text_holding_a_few_tags_is_still_text_and_a_page_after_an_error_message_is_html():
+    """Text extractors keep noscript contents and an article's code samples as text."""
+    post = "The ferry is running again.\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
+    text = ('Ferry news\n<div><img src="https://stats.example/pixel.gif"></div>\n'
+            "The page title comes from the <title> tag.\n" + post)
+    assert fields(text) == [("example_desk", "Example Desk", "July 9, 2021", "2021-07-09",
+                             "The ferry is running again.", [])]
+    page = ("Warning: a fictional PHP notice on line 12\n<!DOCTYPE html><html><body><article>"
+            + "<p>The fictional harbour office said on Monday that the ferry would run again.</p>" * 20
+            + '<p>As <a href="https://twitter.com/example_desk/status/1412345678901234567">the desk wrote</a>.</p>'
+            "</article></body></html>")
+    assert [p.post_id for p in extract_posts(page.encode())] == ["1412345678901234567"]
+
+
+def test_a_sentence_split_by_a_mention_is_not_a_card_header():
+    text = ("The fictional shop owner runs a shop and a blog about ferries, at:\n@fx_shop\nand Blogger\n"
+            "@fx_blog\n#harbour\n, #ferries\n- June 30, 2014\nMore about the shop.\n")
+    assert fields(text) == []
+
+
+def test_prose_in_other_scripts_ends_its_sentences_and_is_not_taken_into_the_post():
+    prose = "\u6e2f\u53e3\u7684\u6e21\u8f6e\u661f\u671f\u4e00\u6062\u590d\u8fd0\u884c\u4e86" * 4 + "\u3002\n"
+    text = prose + "The ferry is running again pic.twitter.com/AbCdEf1234\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
+    assert fields(text)[0][4] == "The ferry is running again pic.twitter.com/AbCdEf1234"

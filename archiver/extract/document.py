@@ -263,11 +263,31 @@ def names_utf8(encoding: str) -> bool:
 
 
 def looks_like_html(markup: str | bytes, content_type: str | None = None) -> bool:
-    """HTML by its media type, else by a known tag near the start (of the text,
-    or of the bytes of a page in an ASCII-compatible encoding)."""
+    """HTML by its media type, else by its start, as browsers sniff it: markup
+    (a doctype, a tag, a comment) before any text. Text that starts as text is
+    HTML only when known tags are everywhere in it, not a few a text extractor
+    left (noscript contents, an article's code samples). Read from the text, or
+    from the bytes of a page in an ASCII-compatible encoding."""
     if content_type and "html" in content_type.lower():
         return True
     if content_type and content_type.lower().startswith("text/plain"):
         return False
-    sniff = _HTML_SNIFF_BYTES if isinstance(markup, bytes) else _HTML_SNIFF
-    return bool(sniff.search(markup, 0, 65536))
+    if isinstance(markup, bytes):
+        return bool(_MARKUP_START_BYTES.match(markup)) or _count_at_least(_HTML_SNIFF_BYTES, markup, _TAGS_IN_HTML)
+    return bool(_MARKUP_START.match(markup)) or _count_at_least(_HTML_SNIFF, markup, _TAGS_IN_HTML)
+
+
+_MARKUP_START = re.compile(r"[\s\ufeff]*<[!?/A-Za-z]")
+_MARKUP_START_BYTES = re.compile(rb"(?:\s|\xef\xbb\xbf)*<[!?/A-Za-z]")
+# Known tags in the first 64 KiB from which a text that starts as text is a page (one
+# with an error message before its markup): the text versions of the dev pages hold at most 13.
+_TAGS_IN_HTML = 20
+
+
+def _count_at_least(pattern, markup, count: int) -> bool:
+    found = 0
+    for _ in pattern.finditer(markup, 0, 65536):
+        found += 1
+        if found >= count:
+            return True
+    return False

@@ -59,7 +59,8 @@ _MAX_POST_LINES = 100
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 # Lines an inline element makes: a mention, hashtag, link, or a sliver such as "." or an emoji.
 _TOKEN = re.compile(r"[@#]\w+|(?:https?://)?\S+\.\S+/\S*|\W{1,3}|.{1,2}")
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]]$")
+# Closing punctuation, of the Latin script and of others (CJK, Devanagari, Myanmar, Ethiopic, Arabic).
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]\u3002\uff01\uff1f\uff0e\uff61\u300d\u300f\u0964\u0965\u104b\u1362\u061f\u06d4]$")
 # What follows an inline element without a space: "@FxMayor" then "'s words".
 _NO_SPACE_BEFORE = re.compile(r"^[.,;:!?)\]}'’”%…]")
 _BULLET = re.compile(r"^(?:[-•*–·]|\d{1,2}[.)])\s")
@@ -397,10 +398,13 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
 
 
 def _card_header(lines: list[str], i: int, taken: set[int]) -> bool:
-    """A display name over an `@handle` line, not a byline."""
+    """A display name over an `@handle` line, not a byline, nor the rest of a
+    sentence a mention or link split ("@Desk" then "and Blogger")."""
     if i in taken or i + 1 in taken or i + 1 >= len(lines) or not _HANDLE_LINE.fullmatch(lines[i + 1]):
         return False
     name = lines[i]
+    if i and _joins(lines[i - 1], name) == "inline":
+        return False
     return (len(name) <= _MAX_NAME_CHARS and _WORDS.search(name) is not None
             and not _TOKEN.fullmatch(name) and not _NO_SPACE_BEFORE.match(name)
             and not _SENTENCE_END.search(name) and not _YEAR.search(name)
