@@ -70,6 +70,18 @@ def test_bluesky_embed_rendered_into_an_iframe_is_a_post():
          "fxharbour.bsky.social")]
 
 
+def test_bluesky_post_embedded_by_its_did_and_linked_by_its_handle_is_one_post():
+    body = ('<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:fxexample000000/app.bsky.feed.post/'
+            '3kfxpost0004"><p lang="en">The ferry is back.</p>&mdash; Fx Harbour (<a href="https://bsky.app/profile/'
+            'did:plc:fxexample000000?ref_src=embed">@fxharbour.bsky.social</a>) <a href="https://bsky.app/profile/'
+            'did:plc:fxexample000000/post/3kfxpost0004?ref_src=embed">July 9, 2021 at 10:42 AM</a></blockquote>'
+            '<p>As <a href="https://bsky.app/profile/fxharbour.bsky.social/post/3kfxpost0004">the harbour posted</a>'
+            ', and <a href="https://bsky.app/profile/fxpier.bsky.social/post/3kfxpost0005">the pier</a> too.</p>')
+    assert found(body, "post_id", "handle", "text") == [
+        ("did:plc:fxexample000000/3kfxpost0004", "fxharbour.bsky.social", "The ferry is back."),
+        ("fxpier.bsky.social/3kfxpost0005", "fxpier.bsky.social", None)]
+
+
 def test_bluesky_profile_link_is_not_a_post():
     assert found('<p>Follow <a href="https://bsky.app/profile/fxharbour.bsky.social">the harbour</a>.</p>') == []
 

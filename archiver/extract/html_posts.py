@@ -359,10 +359,11 @@ def _finish(scan: _Scan) -> list[Post]:
     posts: dict[tuple, Post] = {}
     for post, anchor, kind in order:
         post.context = _context(anchor, kind, scan)
-        if post.key in posts:
-            posts[post.key].absorb(post)
+        key = platforms.citation_key(post)
+        if key in posts:
+            posts[key].absorb(post)
         else:
-            posts[post.key] = post
+            posts[key] = post
     result = list(posts.values())
     for position, post in enumerate(result, start=1):
         post.position = position

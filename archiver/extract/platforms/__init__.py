@@ -16,6 +16,10 @@ A platform module defines:
 - ``match_url(url) -> PostRef | None``: the post a URL names, or None for
   anything else (profiles, share and intent links, hashtags, searches).
 - ``parse_embed(element) -> Post | None``: the post an embed element shows.
+- ``citation_key(post_id) -> str`` (optional): what two ids of one post share,
+  when the platform writes one post's id in two ways (Bluesky: a DID or a
+  handle, then the record key); citations of one article with equal keys are
+  one post.
 
 Adding a platform means adding one module to this package.
 """
@@ -84,6 +88,15 @@ def _platform_ref(url: str, found: set[int]) -> PostRef | None:
         if ref:
             return ref
     return None
+
+
+_CITATION_KEYS = {p.NAME: p.citation_key for p in PLATFORMS if hasattr(p, "citation_key")}
+
+
+def citation_key(post) -> tuple:
+    """A post's identity within one article: see the modules' `citation_key`."""
+    same = _CITATION_KEYS.get(post.platform)
+    return (post.platform, same(post.post_id)) if same and post.post_id else post.key
 
 
 def refs_in_text(text: str, match) -> list[PostRef]:

@@ -30,6 +30,11 @@ def _ref(actor: str, key: str) -> PostRef:
     return PostRef(NAME, f"{actor}/{key}", f"https://bsky.app/profile/{actor}/post/{key}", handle)
 
 
+def citation_key(post_id: str) -> str:
+    """The record key: an article cites one post by its author's DID (embeds) and handle (links)."""
+    return post_id.rsplit("/", 1)[-1]
+
+
 def match_url(url: str) -> PostRef | None:
     match = _WEB.match(url) or _AT.match(url) or _FRAME.match(url)
     return _ref(match.group("actor"), match.group("key")) if match else None
