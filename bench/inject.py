@@ -22,6 +22,7 @@ Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -114,11 +115,9 @@ def main() -> None:
     parser.add_argument("--text", action="store_true", help="measure the plain-text extractor on the pages as text")
     parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
     args = parser.parse_args()
-    try:
-        import bs4  # noqa: F401
-        import readability  # noqa: F401
-    except ImportError as error:
-        sys.exit(f"bench/inject.py reads pages with readability-lxml and Beautiful Soup ({error.name} is missing): "
+    missing = [name for name in ("readability", "bs4") if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.exit(f"bench/inject.py reads pages with readability-lxml and Beautiful Soup ({missing[0]} is missing): "
                  ".venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve")
     pages = []
     for folder in args.folders:
