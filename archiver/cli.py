@@ -140,11 +140,16 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             continue
         try:
             document = decode(item.data, item.charset, item.content_type)
+            record = extract_document(document, item.url)
         except InputError as error:
             _error(item.source, str(error))
             failed = True
             continue
-        record = extract_document(document, item.url)
+        except Exception as error:  # one page that breaks the extractor must not stop the others
+            _error(item.source, f"failed unexpectedly ({error.__class__.__name__}: {error}); skipped, the "
+                                "others are read; if this is a real article, please report it")
+            failed = True
+            continue
         if document.warning:  # after extraction: the parser may find the bytes are not the UTF-8 assumed
             _error(item.source, f"warning: {document.warning}")
         for warning in record.pop("warnings"):

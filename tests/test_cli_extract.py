@@ -89,6 +89,33 @@ def test_bad_inputs_each_get_one_line_and_the_good_ones_still_come_out(tmp_path)
     assert lines[4].startswith(f"archiver: {huge}: too large")
 
 
+def test_a_page_that_breaks_the_extractor_is_named_and_the_others_still_come_out(tmp_path, monkeypatch):
+    import archiver.cli
+
+    real = archiver.cli.extract_document
+
+    def breaks_on_the_first(document, url=None, **options):
+        if "Breaks" in document.text:
+            raise RuntimeError("a fictional bug")
+        return real(document, url, **options)
+
+    monkeypatch.setattr(archiver.cli, "extract_document", breaks_on_the_first)
+    broken = tmp_path / "a-broken.html"
+    broken.write_bytes(b"<html><body><p>Breaks</p></body></html>")
+    good = tmp_path / "b-good.html"
+    good.write_bytes(TWEET_PAGE)
+    code, out, err = run(str(tmp_path))
+    assert code == 1 and len(out.splitlines()) == 3
+    assert err.startswith(f"archiver: {broken}: failed unexpectedly (RuntimeError: a fictional bug); skipped")
+
+
+def test_a_page_without_a_body_whose_title_reads_like_an_attribution_is_read(tmp_path):
+    """Regression (found by fuzzing the dev pages): the title's text has no block around it."""
+    page = tmp_path / "title-only.html"
+    page.write_bytes("<html><head><title>Ferry back \u2014 Fx Desk (@FxDesk) July 7, 2021</title></head></html>".encode())
+    assert run(str(page)) == (0, "", "")
+
+
 def test_size_cap_is_configurable(tmp_path):
     page = tmp_path / "page.html"
     page.write_bytes(TWEET_PAGE)

@@ -371,9 +371,9 @@ def _finish(scan: _Scan) -> list[Post]:
 
 
 def _block_of(element):
-    while element is not None:
-        if element.tag in BLOCK_TAGS:
-            return element
+    """The nearest block holding `element`, or the root of a page whose text has
+    none around it (a <title> of a page without a body)."""
+    while element.tag not in BLOCK_TAGS and element.getparent() is not None:
         element = element.getparent()
     return element
 
@@ -458,7 +458,7 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
     read once: a paragraph holding thousands of links is not read for each."""
     if kind == "link":
         block = _block_of(anchor)
-        if block is not None and block is not scan.root and block not in scan.post_blocks:
+        if block is not scan.root and block not in scan.post_blocks:
             if block not in scan.link_contexts:
                 text = text_lines(block)
                 scan.link_contexts[block] = trim_context(text) if _has_words(text, 3) else _nearby_context(block, scan)
