@@ -247,3 +247,11 @@ def test_a_paragraph_of_thousands_of_links_is_read_once_not_once_per_link(monkey
     assert len(posts) == 2000
     assert {post.context for post in posts} == {"Roundup of the day"}
     assert len(reads) == 1
+
+
+def test_damaged_bytes_in_a_charset_or_a_post_url_do_not_break_the_extractor():
+    """Regression (found by fuzzing the dev pages): a NUL in the declared charset and a
+    control character in a status URL raised ValueError from codecs and from lxml's XPath."""
+    link = '<p>See <a href="https://twitter.com/FxDesk/status/1711350796907446350\x01x">the post</a>.</p>'
+    html = f'<html><head><meta charset="utf\x008"></head><body><article>{PROSE}{link}</article></body></html>'
+    assert [p.post_id for p in extract_posts(html.encode())] == ["1711350796907446350"]

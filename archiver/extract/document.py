@@ -126,8 +126,9 @@ def decode(data: bytes, declared_charset: str | None = None,
     meta = _declared_encoding(body[:4096])
     text = encoding = None
     for candidate in (bom_encoding, declared_charset, meta, "utf-8"):
-        if not candidate:
-            continue
+        candidate = (candidate or "").strip()
+        if not _ENCODING_LABEL.fullmatch(candidate):
+            continue  # none, or not an encoding's name ("utf\0-8" in a damaged page)
         candidate = _WHATWG_ALIASES.get(candidate.lower(), candidate)
         if not (check_utf8 or bom_encoding) and names_utf8(candidate) and looks_like_html(body, content_type):
             _refuse_binary(body, candidate, None)
@@ -152,6 +153,9 @@ def decode(data: bytes, declared_charset: str | None = None,
         text, encoding = str(best), best.encoding
     _refuse_binary(body, encoding, text)
     return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type), raw=body)
+
+
+_ENCODING_LABEL = re.compile(r"[A-Za-z0-9._:-]{1,40}")
 
 
 def _strip_byte_order_mark(data: bytes) -> tuple[bytes, str | None]:

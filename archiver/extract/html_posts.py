@@ -310,8 +310,14 @@ def _links_query(sightings: _Sightings, needles: set[str]) -> str:
 
 def _any_of(*choices: set[str]) -> str:
     """An XPath test for the strings of the smallest choice, the first (most
-    precise) of equals. Needles and hints hold no quote: quotes end a URL token."""
-    return " or ".join(f"contains(., '{string}')" for string in sorted(min(choices, key=len)))
+    precise) of equals. Needles and hints hold no quote: quotes end a URL token.
+    A needle with a control character (a damaged page) cannot be written in an
+    XPath: its choice is left for the hints'."""
+    usable = [choice for choice in choices if not any(_NOT_IN_XPATH.search(string) for string in choice)]
+    return " or ".join(f"contains(., '{string}')" for string in sorted(min(usable, key=len)))
+
+
+_NOT_IN_XPATH = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _domain_endings(hints: set[str]) -> set[str]:
