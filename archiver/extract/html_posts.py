@@ -317,7 +317,7 @@ def _any_of(*choices: set[str]) -> str:
     return " or ".join(f"contains(., '{string}')" for string in sorted(min(usable, key=len)))
 
 
-_NOT_IN_XPATH = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_IN_XPATH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _domain_endings(hints: set[str]) -> set[str]:
