@@ -77,21 +77,25 @@ def _parser(encoding: str | None):
     return parser
 
 
-def extract_document(document: Document, base_url: str | None = None, *, metadata: bool = True) -> dict:
+def extract_document(document: Document, base_url: str | None = None, *, metadata: bool = True,
+                     posts_only: bool = False) -> dict:
     """The article record of a decoded document, with its posts under `posts` and
     what could not be read under `warnings` (sentences for people).
 
     `metadata=False` leaves the record's metadata (title, site, dates) out of a
     page that cites no post: a backfill keeps only the pages that do, and on
-    the others the metadata, htmldate most of all, is a third of the time."""
+    the others the metadata, htmldate most of all, is a third of the time.
+    `posts_only=True` leaves it out of every page, for callers that print the
+    posts alone (`archiver extract` without --article)."""
     warnings: list[str] = []
     if document.is_html:
         doc, warnings = parse_html(document)
         markup, encoding = document.ascii_markup()
         posts = html_posts(doc, markup, encoding)
-        article = html_article(doc, base_url, markup) if posts or metadata else {"url": base_url}
+        wanted = (posts or metadata) and not posts_only
+        article = html_article(doc, base_url, markup) if wanted else {"url": base_url}
     else:
-        article = text_article(document.text, base_url)
+        article = {"url": base_url} if posts_only else text_article(document.text, base_url)
         posts = text_posts(split_paragraphs(document.text))
         for position, post in enumerate(posts, start=1):
             post.position = position
