@@ -240,7 +240,7 @@ def _main_block(doc, paragraphs: dict):
         if size < _MIN_PARAGRAPH:
             continue
         paragraphs[p] = size
-        _score(scores, parent, size)
+        _score(scores, parent, grandparent, size)
     best = max(scores, key=scores.get) if scores else None
     if best is None or scores[best] < _MIN_MAIN or best.tag in ("body", "html"):
         _score_loose_text(doc, paragraphs, scores)
@@ -250,9 +250,9 @@ def _main_block(doc, paragraphs: dict):
     return _fallback_root(doc)
 
 
-def _score(scores: dict, parent, size: int) -> None:
+def _score(scores: dict, parent, grandparent, size: int) -> None:
+    """Count `size` characters of prose fully for `parent`, half for its `grandparent`."""
     scores[parent] = scores.get(parent, 0) + size
-    grandparent = parent.getparent() if parent is not None else None
     if grandparent is not None:
         scores[grandparent] = scores.get(grandparent, 0) + size / 2
 
@@ -277,7 +277,7 @@ def _score_loose_text(doc, paragraphs: dict, scores: dict) -> None:
         if block is not None:
             size = len(" ".join(text.split()))
             paragraphs[block] = paragraphs.get(block, 0) + size
-            _score(scores, block, size)
+            _score(scores, block, block.getparent(), size)
 
 
 def _loose_block(element, places: dict):
