@@ -189,6 +189,23 @@ def test_http_charset_decodes_a_page_without_meta_charset(local_server):
     assert json.loads(out)["text"] == "مرحبا بالعالم"
 
 
+def test_extract_reads_an_articles_metadata_only_when_it_prints_it(tmp_path):
+    """The posts alone need no published date: htmldate, which loads slowly and reads
+    the pages the fast path cannot date, runs only for --article."""
+    page = tmp_path / "page.html"  # dated nowhere the fast path reads
+    page.write_bytes(b'<html><head><title>Fx</title></head><body><article><p>The fictional ferry runs.</p>'
+                     b'<blockquote class="twitter-tweet"><p>Ferry back</p>&mdash; Fx Desk (@FxDesk) <a href='
+                     b'"https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>'
+                     b'</article></body></html>')
+    program = ("import sys; from archiver.cli import cli\n"
+               "try:\n    cli(['extract', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
+               "print('htmldate' in sys.modules, file=sys.stderr)")
+    for flags, loaded in (([], "False"), (["--article"], "True")):
+        done = subprocess.run([sys.executable, "-c", program, *flags, str(page)], capture_output=True, text=True,
+                              check=True)
+        assert done.stderr.strip() == loaded and len(done.stdout.splitlines()) == 1
+
+
 def test_extract_does_not_load_the_archive_the_checks_or_the_fetcher_for_local_files(tmp_path):
     """`archiver extract` over a folder of saved pages imports only what extraction
     needs: the archive (sqlite-utils, numpy), the checks (cryptography) and the
