@@ -255,3 +255,11 @@ def test_damaged_bytes_in_a_charset_or_a_post_url_do_not_break_the_extractor():
     link = '<p>See <a href="https://twitter.com/FxDesk/status/1711350796907446350\x01x">the post</a>.</p>'
     html = f'<html><head><meta charset="utf\x008"></head><body><article>{PROSE}{link}</article></body></html>'
     assert [p.post_id for p in extract_posts(html.encode())] == ["1711350796907446350"]
+
+
+def test_urls_written_in_text_between_links_keep_their_place_in_the_article():
+    para = ('<p>See <a href="https://twitter.com/FxDesk/status/1711350796907446361">the first</a>, then '
+            'https://twitter.com/FxDesk/status/1711350796907446362 and '
+            '<a href="https://twitter.com/FxDesk/status/1711350796907446363">the third</a>.</p>')
+    html = f"<html><body><article>{PROSE}{para}</article></body></html>".encode()
+    assert [p.post_id[-2:] for p in extract_posts(html)] == ["61", "62", "63"]

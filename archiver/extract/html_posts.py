@@ -79,7 +79,8 @@ class _Scan:
         self._untaken: set = set()     # elements is_taken found outside every taken one
         self.post_blocks: set = set()  # blocks that are post text, not prose
         self.before: dict = {}         # element -> the prose block before it (see _previous_block)
-        self.found: list[tuple[Post, object, str]] = []  # (post, anchor element, kind)
+        # (post, anchor element, kind, the element whose tail text names it or None)
+        self.found: list[tuple[Post, object, str, object]] = []
         # Contexts, each read once however many posts share it: a link's block -> the link's
         # context, and a prose block -> its own text, trimmed.
         self.link_contexts: dict = {}
@@ -117,8 +118,19 @@ class _Scan:
     def skip(self, element) -> bool:
         return self.is_taken(element) or self.regions.is_furniture(element)
 
-    def add(self, post: Post, anchor, kind: str) -> None:
-        self.found.append((post, anchor, kind))
+    def add(self, post: Post, anchor, kind: str, after=None) -> None:
+        """Record a post found at `anchor` (its block, for a URL in text: `after` is
+        then the element whose tail the URL is written in, which it follows)."""
+        self.found.append((post, anchor, kind, after))
+
+    def order(self, item) -> tuple:
+        """Sort key of a found post in document order: a URL in an element's tail
+        comes after that element and everything in it."""
+        _, anchor, _, after = item
+        if after is None:
+            return self.regions.document_order(anchor)
+        key = self.regions.document_order(after)
+        return key[:-1] + (key[-1] + 0.5,)
 
 
 def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
@@ -331,6 +343,7 @@ def _find_links(scan: _Scan, query: str) -> None:
     """Every post named in the attributes and text nodes `query` selects."""
     read = set()
     for node in scan.root.xpath(query):
+        after = None  # the element whose tail holds a URL in text
         if node.is_attribute:
             element = node.getparent()
             if element in read:
@@ -351,19 +364,19 @@ def _find_links(scan: _Scan, query: str) -> None:
         else:
             element = node.getparent()
             if node.is_tail:
-                element = element.getparent()
+                element, after = element.getparent(), element
             refs = platforms.refs_in_text(node, scan.match_url)
             if not refs or element is None or scan.skip(element):
                 continue
             kind = "link"
         for ref in refs:
-            scan.add(Post.from_ref(ref), element, kind)
+            scan.add(Post.from_ref(ref), element, kind, after)
 
 
 def _finish(scan: _Scan) -> list[Post]:
-    order = sorted(scan.found, key=lambda item: scan.regions.document_order(item[1]))
+    order = sorted(scan.found, key=scan.order)
     posts: dict[tuple, Post] = {}
-    for post, anchor, kind in order:
+    for post, anchor, kind, _ in order:
         post.context = _context(anchor, kind, scan)
         key = platforms.citation_key(post)
         if key in posts:
