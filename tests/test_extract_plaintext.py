@@ -144,3 +144,11 @@ def test_prose_in_other_scripts_ends_its_sentences_and_is_not_taken_into_the_pos
     prose = "\u6e2f\u53e3\u7684\u6e21\u8f6e\u661f\u671f\u4e00\u6062\u590d\u8fd0\u884c\u4e86" * 4 + "\u3002\n"
     text = prose + "The ferry is running again pic.twitter.com/AbCdEf1234\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
     assert fields(text)[0][4] == "The ferry is running again pic.twitter.com/AbCdEf1234"
+
+
+def test_a_post_is_weighed_as_twitter_weighs_it_so_cjk_prose_above_it_stays_out():
+    prose = "\u6e2f\u53e3\u7684\u6e21\u8f6e\u4eca\u5929\u6062\u590d\u4e86" * 10 + "\u3002\n"  # 101 characters, weighing 202
+    post = ("The ferry is running again and the first cars are aboard, the harbour office said this morning "
+            "at the quay. pic.twitter.com/AbCdEf1234")
+    text = prose + post + "\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
+    assert fields(text)[0][4] == post
