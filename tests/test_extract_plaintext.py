@@ -120,7 +120,7 @@ def test_site_rendered_card_gives_the_post_and_not_the_post_it_quotes():
     assert post.context == "The fictional professor answered at once:"
 
 
-def test_a_text_holding_a_few_tags_is_still_text_and_a_page_after_an_error_message_is_html():
+def test_a_text_holding_a_few_tags_is_still_text_and_a_page_after_an_error_message_or_a_fragment_is_html():
     """Text extractors keep noscript contents and an article's code samples as text."""
     post = "The ferry is running again.\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
     text = ('Ferry news\n<div><img src="https://stats.example/pixel.gif"></div>\n'
@@ -132,6 +132,10 @@ def test_a_text_holding_a_few_tags_is_still_text_and_a_page_after_an_error_messa
             + '<p>As <a href="https://twitter.com/example_desk/status/1412345678901234567">the desk wrote</a>.</p>'
             "</article></body></html>")
     assert [p.post_id for p in extract_posts(page.encode())] == ["1412345678901234567"]
+    fragment = ("The fictional harbour reopened, as a CMS exports a post's body.\n\n"
+                '<blockquote class="twitter-tweet"><p>Ferry back</p>&mdash; Example Desk (@example_desk) '
+                '<a href="https://twitter.com/example_desk/status/1412345678901234568">July 9, 2021</a></blockquote>\n')
+    assert [p.post_id for p in extract_posts(fragment.encode())] == ["1412345678901234568"]
 
 
 def test_a_sentence_split_by_a_mention_is_not_a_card_header():

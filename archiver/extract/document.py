@@ -269,20 +269,28 @@ def names_utf8(encoding: str) -> bool:
 def looks_like_html(markup: str | bytes, content_type: str | None = None) -> bool:
     """HTML by its media type, else by its start, as browsers sniff it: markup
     (a doctype, a tag, a comment) before any text. Text that starts as text is
-    HTML only when known tags are everywhere in it, not a few a text extractor
-    left (noscript contents, an article's code samples). Read from the text, or
-    from the bytes of a page in an ASCII-compatible encoding."""
+    HTML when it holds a blockquote (a CMS's fragment) or known tags everywhere,
+    not the few a text extractor left (noscript contents, an article's code
+    samples). Read from the text, or from the bytes of a page in an
+    ASCII-compatible encoding."""
     if content_type and "html" in content_type.lower():
         return True
     if content_type and content_type.lower().startswith("text/plain"):
         return False
     if isinstance(markup, bytes):
-        return bool(_MARKUP_START_BYTES.match(markup)) or _count_at_least(_HTML_SNIFF_BYTES, markup, _TAGS_IN_HTML)
-    return bool(_MARKUP_START.match(markup)) or _count_at_least(_HTML_SNIFF, markup, _TAGS_IN_HTML)
+        start, blockquote, tags = _MARKUP_START_BYTES, _BLOCKQUOTE_BYTES, _HTML_SNIFF_BYTES
+    else:
+        start, blockquote, tags = _MARKUP_START, _BLOCKQUOTE, _HTML_SNIFF
+    return (bool(start.match(markup) or blockquote.search(markup, 0, 65536))
+            or _count_at_least(tags, markup, _TAGS_IN_HTML))
 
 
 _MARKUP_START = re.compile(r"[\s\ufeff]*<[!?/A-Za-z]")
 _MARKUP_START_BYTES = re.compile(rb"(?:\s|\xef\xbb\xbf)*<[!?/A-Za-z]")
+# A fragment a CMS exports starts with its text but holds its embeds as markup: text
+# extractors leave noscript contents and code samples, not blockquotes.
+_BLOCKQUOTE = re.compile(r"<blockquote[\s>]", re.I)
+_BLOCKQUOTE_BYTES = re.compile(_BLOCKQUOTE.pattern.encode(), re.I)
 # Known tags in the first 64 KiB from which a text that starts as text is a page (one
 # with an error message before its markup): the text versions of the dev pages hold at most 13.
 _TAGS_IN_HTML = 20
