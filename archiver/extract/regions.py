@@ -26,6 +26,8 @@ import re
 
 from lxml import etree
 
+from .posts import collapse
+
 # Class/id words of page furniture: one weak sign, never a verdict on their own.
 _FURNITURE_WORDS = frozenset({
     "sidebar", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu",
@@ -127,18 +129,11 @@ class Regions:
         """Sort key of elements in document order: the child indexes on the path
         from the root. Each key extends its parent's, so the posts of a deeply
         nested page walk their shared ancestors once, not once per post."""
-        chain = []
-        while element not in self._orders:
-            parent = element.getparent()
-            if parent is None:
-                self._orders[element] = ()
-                break
-            chain.append((element, parent))
-            element = parent
-        key = self._orders[element]
-        for node, parent in reversed(chain):
-            key = self._orders[node] = key + (self._children(parent)[node],)
-        return key
+        return _from_nearest_known(element, self._orders, (), self._extend_order)
+
+    def _extend_order(self, node, parent_key: tuple[int, ...]) -> tuple[int, ...]:
+        parent = node.getparent()
+        return parent_key if parent is None else parent_key + (self._children(parent)[node],)
 
     def _judge(self, region, outside: bool, trailing: bool) -> bool:
         tag = region.tag if isinstance(region.tag, str) else ""
@@ -275,7 +270,7 @@ def _score_loose_text(doc, paragraphs: dict, scores: dict) -> None:
         holder = text.getparent()
         block = _loose_block(holder.getparent() if text.is_tail else holder, places)
         if block is not None:
-            size = len(" ".join(text.split()))
+            size = len(collapse(text))
             paragraphs[block] = paragraphs.get(block, 0) + size
             _score(scores, block, block.getparent(), size)
 
@@ -285,19 +280,30 @@ def _loose_block(element, places: dict):
     that is not inline), or None inside a link, heading, code...; each element is
     judged once, from the nearest one already judged, so the search stays linear
     however deep the page nests."""
+    block = _from_nearest_known(element, places, _NO_ELEMENT, _place_of_text)
+    return None if block is _NO_ELEMENT else block
+
+
+def _place_of_text(node, parent_block):
+    """Where text written in `node` belongs, given where its parent's does."""
+    tag = node.tag if isinstance(node.tag, str) else "script"
+    if parent_block is None or tag in _NOT_LOOSE_PROSE:
+        return None
+    return node if tag not in _INLINE_TAGS or parent_block is _NO_ELEMENT else parent_block
+
+
+def _from_nearest_known(element, known: dict, above_root, derive):
+    """`known[element]`, derived from its parent's (`derive(node, value of its parent)`,
+    `above_root` for the root's parent) down from the nearest ancestor already known,
+    and remembered on the way: a deep page's shared ancestors are walked once."""
     chain = []
-    while element is not None and element not in places:
+    while element is not None and element not in known:
         chain.append(element)
         element = element.getparent()
-    block = places[element] if element is not None else _NO_ELEMENT
+    value = known[element] if element is not None else above_root
     for node in reversed(chain):
-        tag = node.tag if isinstance(node.tag, str) else "script"
-        if block is None or tag in _NOT_LOOSE_PROSE:
-            block = None
-        elif tag not in _INLINE_TAGS or block is _NO_ELEMENT:
-            block = node
-        places[node] = block
-    return None if block is _NO_ELEMENT else block
+        value = known[node] = derive(node, value)
+    return value
 
 
 _OUTER_ARTICLES = etree.XPath("//article[not(ancestor::article)]")
