@@ -156,3 +156,36 @@ def test_a_post_is_weighed_as_twitter_weighs_it_so_cjk_prose_above_it_stays_out(
             "at the quay. pic.twitter.com/AbCdEf1234")
     text = prose + post + "\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
     assert fields(text)[0][4] == post
+
+
+PROSE = ("The fictional harbour board met on Tuesday to discuss the ferry timetable and the repairs "
+         "to the pier, which have been delayed twice this year.\n")
+ATTRIBUTION = "\u2014 Fx Ferries (@FxFerries)\nJuly 7, 2021\n"
+
+
+def test_post_in_short_paragraphs_without_media_is_kept_whole():
+    text = (PROSE + "Statement on the crossing:\nService resumes at nine this morning.\n"
+            "Thank you for your patience.\n" + ATTRIBUTION)
+    assert fields(text)[0][4] == ("Statement on the crossing: Service resumes at nine this morning. "
+                                  "Thank you for your patience.")
+
+
+def test_short_lines_above_a_post_without_media_stay_out_unless_they_are_its_sentences():
+    # A short line of prose, a link title and a numbered heading above the post are not its text.
+    for line in ("The pier reopened at noon, officials said, after the morning repairs.",
+                 "The worst ferry crossings of the year, ranked",
+                 "9. Fx Harbour Festival (June 5-7)",
+                 "Photo: Fx Agency."):
+        text = PROSE + line + "\nService resumes at nine this morning.\n" + ATTRIBUTION
+        assert fields(text)[0][4] == "Service resumes at nine this morning.", line
+
+
+def test_the_last_words_of_a_paragraph_split_at_a_link_stay_out_of_the_post():
+    text = (PROSE + "The board said the delays were caused by a\nshortage of parts\nfor the\nold pier\n.\n"
+            "ferry is back lol\n" + ATTRIBUTION)
+    assert fields(text)[0][4] == "ferry is back lol"
+
+
+def test_a_post_opening_with_a_mention_does_not_take_the_prose_above():
+    text = PROSE + "@FxPort\nthanks for the update on the crossing\n" + ATTRIBUTION
+    assert fields(text)[0][4] == "@FxPort thanks for the update on the crossing"

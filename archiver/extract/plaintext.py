@@ -52,6 +52,8 @@ _MAX_POST_WEIGHT = 280
 _LINK_WEIGHT = 23
 # Posts written in paragraphs fill most of that.
 _PARAGRAPHED_POST_WEIGHT = 200
+# A post's own short paragraphs, above a last one without media, are shorter than a line of prose.
+_SHORT_PARAGRAPH = 50
 # Within one block of HTML, at most this many characters as printed.
 _MAX_POST_CHARS = 300
 # Even split at every word, a post spans fewer lines than this.
@@ -61,6 +63,11 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,
 _TOKEN = re.compile(r"[@#]\w+|(?:https?://)?\S+\.\S+/\S*|\W{1,3}|.{1,2}")
 # Closing punctuation, of the Latin script and of others (CJK, Devanagari, Myanmar, Ethiopic, Arabic).
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]\u3002\uff01\uff1f\uff0e\uff61\u300d\u300f\u0964\u0965\u104b\u1362\u061f\u06d4]$")
+# A sentence's stop, with the quotes and brackets that close after it: a heading such as
+# "9. Fx Festival (June 5-7)" ends in a bracket, not a stop.
+_ENDS_SENTENCE = re.compile(r"[.!?:\u2026\u3002\uff01\uff1f\u0964\u0965\u104b\u1362\u061f\u06d4]['\"\u201d\u2019\u00bb)\]]*$")
+# A sentence's final stop printed on a line of its own, after the link that ended the sentence.
+_FULL_STOP = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
 # What follows an inline element without a space: "@FxMayor" then "'s words".
 _NO_SPACE_BEFORE = re.compile(r"^[.,;:!?)\]}'’”%…]")
 _BULLET = re.compile(r"^(?:[-•*–·]|\d{1,2}[.)])\s")
@@ -268,11 +275,12 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     together; other line breaks are paragraph breaks. The post is its last
     paragraph, and the paragraphs above it while each is one unwrapped
     paragraph of the same block, the whole stays within a tweet's length, and
-    either a hashtag or mention opens the paragraph below, or the post ends in
-    its media or a link, the paragraph is at most half a tweet and the post
-    comes out long: press offices and news accounts write such posts in short
+    either the post ends in its media or a link, a hashtag or mention opens
+    the paragraph below or the paragraph is at most half a tweet, and the post
+    comes out long (press offices and news accounts write such posts in short
     paragraphs, while a short post under a line of the article's prose is one
-    paragraph.
+    paragraph); or the post ends in neither and the paragraph is a line break
+    of its own (see `_own_line_break`).
     """
     if not above:
         return []
@@ -296,11 +304,17 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
         size += _weight(line)
     attached = _ends_in_link(kept[-1])
     one_paragraph = None
-    for (lines, wrapped, _), (_, _, join) in zip(paragraphs[1:], paragraphs):
+    for index, ((lines, wrapped, _), (_, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
         weight = sum(map(_weight, lines))
-        if (wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line"
-                or not (attached or join == "sentence")):
+        if wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line":
             break
+        if not attached:
+            above_line = paragraphs[index + 1][0][-1] if index + 1 < len(paragraphs) else None
+            if weight > _SHORT_PARAGRAPH or not _own_line_break(lines, above_line):
+                break
+            kept = lines + kept
+            size += weight
+            continue
         if join is None:
             if weight > _MAX_POST_WEIGHT // 2:
                 break
@@ -317,7 +331,8 @@ def _joins(upper: str, lower: str) -> str | None:
     them; a media or link line belongs to the text above it), "wrap" (a sentence
     runs on), "sentence" (a sentence ends and a hashtag or mention follows: one
     post, or prose above a post), or None for a paragraph break."""
-    if _NO_SPACE_BEFORE.match(lower) or (_TOKEN.fullmatch(upper) and _continues(lower)):
+    if _NO_SPACE_BEFORE.match(lower) or (_TOKEN.fullmatch(upper) and _continues(lower)
+                                         and not _FULL_STOP.fullmatch(upper)):
         return "inline"
     if _BULLET.match(lower) and (upper.endswith(":") or _BULLET.match(upper)):
         return "inline"
@@ -330,6 +345,19 @@ def _joins(upper: str, lower: str) -> str | None:
     if _continues(lower) or len(upper) >= _RUN_ON_CHARS:
         return "wrap"
     return None
+
+
+def _own_line_break(lines: list[str], above_line: str | None) -> bool:
+    """Whether a short paragraph above a post that ends in no link is the post's
+    own line: posts break their text into short sentences ("Statement:", "Service
+    resumes at nine."), while the article's prose above is longer. The paragraph
+    must be a sentence, opened and closed, under a line that ends one too: the
+    last words of a paragraph split at a link ("to be the plane."), a heading or a
+    link title ("9. Fx Festival (June 5-7)") and a photo credit are not."""
+    first = lines[0]
+    return (not _continues(first) and first[:1] not in "[(\"'\u00ab\u00bb" and not _CREDIT.match(first)
+            and bool(_ENDS_SENTENCE.search(lines[-1]))
+            and (above_line is None or bool(_SENTENCE_END.search(above_line))))
 
 
 def _continues(line: str) -> bool:
