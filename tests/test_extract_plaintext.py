@@ -189,3 +189,10 @@ def test_the_last_words_of_a_paragraph_split_at_a_link_stay_out_of_the_post():
 def test_a_post_opening_with_a_mention_does_not_take_the_prose_above():
     text = PROSE + "@FxPort\nthanks for the update on the crossing\n" + ATTRIBUTION
     assert fields(text)[0][4] == "@FxPort thanks for the update on the crossing"
+
+
+def test_a_long_sentence_keeps_the_hashtag_line_under_it():
+    text = (PROSE + "The home side won this time against the run of play, but it is still early in the season.\n"
+            "#FxDerby\n" + ATTRIBUTION)
+    assert fields(text)[0][4] == ("The home side won this time against the run of play, but it is still early "
+                                  "in the season. #FxDerby")

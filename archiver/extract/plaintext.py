@@ -279,8 +279,9 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     the paragraph below or the paragraph is at most half a tweet, and the post
     comes out long (press offices and news accounts write such posts in short
     paragraphs, while a short post under a line of the article's prose is one
-    paragraph); or the post ends in neither and the paragraph is a line break
-    of its own (see `_own_line_break`).
+    paragraph); or the post ends in neither, and the paragraph is a line break
+    of its own (see `_own_line_break`) or the paragraph below is only the
+    post's hashtags and mentions.
     """
     if not above:
         return []
@@ -310,7 +311,8 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
             break
         if not attached:
             above_line = paragraphs[index + 1][0][-1] if index + 1 < len(paragraphs) else None
-            if weight > _SHORT_PARAGRAPH or not _own_line_break(lines, above_line):
+            tags_below = join == "sentence" and all(map(_TOKEN.fullmatch, paragraphs[index - 1][0]))
+            if not tags_below and (weight > _SHORT_PARAGRAPH or not _own_line_break(lines, above_line)):
                 break
             kept = lines + kept
             size += weight
