@@ -1,7 +1,7 @@
 """Extraction on real layouts without labels: fictional posts injected into real pages.
 
     .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve
-    .venv/bin/python bench/inject.py DIR [DIR ...] [--text] [-v]
+    .venv/bin/python bench/inject.py DIR [DIR ...] [--text] [--shapes] [-v]
 
 (readability-lxml and Beautiful Soup are the measure's own readers, not the
 project's; --no-deps because readability-lxml asks for chardet below 6, which the
@@ -14,6 +14,9 @@ forms of FORMS, after the first, middle and last paragraph of its main text as
 readability-lxml finds it (another extractor's idea of the main text, not ours);
 it is found or missed, its fields right or wrong. A feed of three fictional posts
 appended after the article is furniture: a page that reports one counts against.
+--shapes injects, instead, an embed of each post shape of SHAPES (short paragraphs, a
+mention first, hashtags, a link, media, Japanese, emoji, lower case...), whose text must
+come out as the embed shows it.
 --text prints each injected page as the dev set's text recipe does (Beautiful
 Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor.
 -v names the pages. Every account here is fictional.
@@ -35,9 +38,15 @@ from archiver.sources import gunzipped  # noqa: E402
 
 STATUS = "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
 TEXT = "The ferry is running again, first cars aboard pic.twitter.com/FxFerry001"
-EMBED = ('<blockquote class="twitter-tweet"><p lang="en" dir="ltr">The ferry is running again, first cars aboard '
-         '<a href="https://t.co/FxFerry001">pic.twitter.com/FxFerry001</a></p>&mdash; Fx Ferry Desk '
-         f'(@fx_ferry_desk) <a href="{STATUS}?ref_src=twsrc%5Etfw">July 9, 2021</a></blockquote>')
+
+
+def embed(text_markup: str) -> str:
+    """A Twitter embed of the fictional post whose text is `text_markup`, as publish.twitter.com writes it."""
+    return (f'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">{text_markup}</p>&mdash; Fx Ferry Desk '
+            f'(@fx_ferry_desk) <a href="{STATUS}?ref_src=twsrc%5Etfw">July 9, 2021</a></blockquote>')
+
+
+EMBED = embed('The ferry is running again, first cars aboard <a href="https://t.co/FxFerry001">pic.twitter.com/FxFerry001</a>')
 # form -> (markup, the post's platform and id, whether its name and text are shown)
 FORMS = {
     "embed": (EMBED, ("twitter", "1412345678901234567"), True),
@@ -51,6 +60,30 @@ FORMS = {
                   '<div><a href="https://www.instagram.com/p/FxFerry0002/">View this post on Instagram</a><p>'
                   '<a href="https://www.instagram.com/p/FxFerry0002/">A post shared by Fx Ferry Desk (@fx_ferry_desk)'
                   '</a></p></div></blockquote>', ("instagram", "FxFerry0002"), False),
+}
+# --shapes: post texts as real posts are written (shape -> the embed's text markup, the text
+# expected), each put in the embed form.
+SHAPES = {
+    "one sentence": ("The ferry is running again.", "The ferry is running again."),
+    "short paragraphs": ("Statement on the ferry:<br><br>Service resumes at nine this morning.<br><br>"
+                         "Thank you for your patience.",
+                         "Statement on the ferry: Service resumes at nine this morning. Thank you for your patience."),
+    "opens with a mention": ('<a href="https://twitter.com/fx_port">@fx_port</a> thanks for the update on the crossing',
+                             "@fx_port thanks for the update on the crossing"),
+    "hashtags": ('Ferry is back <a href="https://twitter.com/hashtag/ferry?src=hash">#ferry</a> '
+                 '<a href="https://twitter.com/hashtag/harbour?src=hash">#harbour</a>', "Ferry is back #ferry #harbour"),
+    "sentence, then a hashtag": ('The ferry is running again after a week of repairs to the old pier, the board says. '
+                                 '<a href="https://twitter.com/hashtag/ferry?src=hash">#ferry</a>',
+                                 "The ferry is running again after a week of repairs to the old pier, the board says. #ferry"),
+    "a link": ('Timetable here: <a href="https://t.co/FxFerry002">https://t.co/FxFerry002</a>',
+               "Timetable here: https://t.co/FxFerry002"),
+    "media": (f'{TEXT.rsplit(" ", 1)[0]} <a href="https://t.co/FxFerry001">pic.twitter.com/FxFerry001</a>', TEXT),
+    "japanese": ('\u30d5\u30a7\u30ea\u30fc\u304c\u518d\u958b\u3057\u307e\u3057\u305f '
+                 '<a href="https://t.co/FxFerry001">pic.twitter.com/FxFerry001</a>',
+                 "\u30d5\u30a7\u30ea\u30fc\u304c\u518d\u958b\u3057\u307e\u3057\u305f pic.twitter.com/FxFerry001"),
+    "emoji": ("Ferry back in service \U0001f6a2\U0001f389", "Ferry back in service \U0001f6a2\U0001f389"),
+    "question": ("Is the ferry running again today?", "Is the ferry running again today?"),
+    "lower case": ("ferry is back lol", "ferry is back lol"),
 }
 FEED = "<div><h3>Latest</h3>" + "".join(
     f'<blockquote class="twitter-tweet"><p>Read our story of the day</p>&mdash; Fx Outlet (@fx_outlet) '
@@ -95,7 +128,7 @@ def as_text(page: bytes) -> bytes:
     return ("\n".join(line for line in lines if line) + "\n").encode()
 
 
-def verdict(page: bytes, want: tuple, shown: bool, text_mode: bool) -> str:
+def verdict(page: bytes, want: tuple, shown: bool, text_mode: bool, text: str = TEXT) -> str:
     posts = extract_posts(as_text(page) if text_mode else page)
     if text_mode:  # a copied post has no id in text: it is known by its handle
         found = [p for p in posts if p.handle == "fx_ferry_desk"]
@@ -104,15 +137,37 @@ def verdict(page: bytes, want: tuple, shown: bool, text_mode: bool) -> str:
     if not found:
         return "missed"
     post = found[0]
-    if shown and (post.text != TEXT or post.author_name != "Fx Ferry Desk" or post.date != "2021-07-09"):
+    if shown and (post.text != text or post.author_name != "Fx Ferry Desk" or post.date != "2021-07-09"):
         return "wrong"
     return "right"
+
+
+def tally(pages: list, markup: str, want: tuple, shown: bool, text_mode: bool, place: str,
+          text: str = TEXT) -> tuple[dict, dict]:
+    """How often the post `markup` injected at `place` is right, missed or wrong, and on which pages."""
+    counts, names = defaultdict(int), defaultdict(list)
+    for name, data, paragraphs in pages:
+        page = injected(data, markup, paragraphs, place)
+        if page is None:
+            continue
+        outcome = verdict(page, want, shown, text_mode, text)
+        counts[outcome] += 1
+        names[outcome].append(f"{name} ({place})")
+    return counts, names
+
+
+def print_names(names: dict) -> None:
+    for outcome in ("missed", "wrong"):
+        for name in names.get(outcome, []):
+            print(f"    {outcome}: {name}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--text", action="store_true", help="measure the plain-text extractor on the pages as text")
+    parser.add_argument("--shapes", action="store_true",
+                        help="inject an embed of each post shape of SHAPES instead of each form of FORMS")
     parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
     args = parser.parse_args()
     missing = [name for name in ("readability", "bs4") if importlib.util.find_spec(name) is None]
@@ -127,24 +182,25 @@ def main() -> None:
                 pages.append((path.name, data, main_paragraphs(data)))
             except Exception:  # noqa: BLE001 - a page readability or lxml cannot read is left out
                 continue
+    if args.shapes:
+        for shape, (markup, text) in SHAPES.items():
+            outcomes = {place: tally(pages, embed(markup), FORMS["embed"][1], True, args.text, place, text)
+                        for place in PLACES}
+            print(f"{shape:>24}: {' / '.join(str(outcomes[p][0]['missed']) for p in PLACES)} missed, "
+                  f"{' / '.join(str(outcomes[p][0]['wrong']) for p in PLACES)} wrong "
+                  f"(first / middle / last, {sum(outcomes['first'][0].values())} pages)")
+            if args.verbose:
+                print_names({key: names for place in PLACES for key, names in outcomes[place][1].items()})
+        return
     forms = {"copied, script stripped": FORMS["copied, script stripped"], "embed": FORMS["embed"]} if args.text else FORMS
     for form, (markup, want, shown) in forms.items():
         for place in PLACES:
-            counts, names = defaultdict(int), defaultdict(list)
-            for name, data, paragraphs in pages:
-                page = injected(data, markup, paragraphs, place)
-                if page is None:
-                    continue
-                outcome = verdict(page, want, shown, args.text)
-                counts[outcome] += 1
-                names[outcome].append(name)
+            counts, names = tally(pages, markup, want, shown, args.text, place)
             total = sum(counts.values())
             print(f"{form:>24}, after the {place:<6} paragraph: {total} pages, "
                   f"{counts['missed']} missed, {counts['wrong']} with wrong fields")
             if args.verbose:
-                for outcome in ("missed", "wrong"):
-                    for name in names[outcome]:
-                        print(f"    {outcome}: {name}")
+                print_names(names)
     if not args.text:
         reported = [name for name, data, _ in pages
                     if (page := injected(data, FEED, [], None)) is not None
