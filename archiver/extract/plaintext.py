@@ -61,11 +61,13 @@ _MAX_POST_LINES = 100
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 # Lines an inline element makes: a mention, hashtag, link, or a sliver such as "." or an emoji.
 _TOKEN = re.compile(r"[@#]\w+|(?:https?://)?\S+\.\S+/\S*|\W{1,3}|.{1,2}")
-# Closing punctuation, of the Latin script and of others (CJK, Devanagari, Myanmar, Ethiopic, Arabic).
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]\u3002\uff01\uff1f\uff0e\uff61\u300d\u300f\u0964\u0965\u104b\u1362\u061f\u06d4]$")
+# A sentence's stops, of the Latin script and of others (CJK, Devanagari, Myanmar, Ethiopic, Arabic).
+_STOPS = ".!?:\u2026\u3002\uff01\uff1f\u0964\u0965\u104b\u1362\u061f\u06d4"
+# Closing punctuation: a stop, a quote or bracket, the CJK corner brackets and other full stops.
+_SENTENCE_END = re.compile(f"[{_STOPS};\"\u201d\u2019\u00bb)\\]\uff0e\uff61\u300d\u300f]$")
 # A sentence's stop, with the quotes and brackets that close after it: a heading such as
 # "9. Fx Festival (June 5-7)" ends in a bracket, not a stop.
-_ENDS_SENTENCE = re.compile(r"[.!?:\u2026\u3002\uff01\uff1f\u0964\u0965\u104b\u1362\u061f\u06d4]['\"\u201d\u2019\u00bb)\]]*$")
+_ENDS_SENTENCE = re.compile(f"[{_STOPS}]['\"\u201d\u2019\u00bb)\\]]*$")
 # A sentence's final stop printed on a line of its own, after the link that ended the sentence.
 _FULL_STOP = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
 # What follows an inline element without a space: "@FxMayor" then "'s words".
@@ -305,13 +307,13 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
         size += _weight(line)
     attached = _ends_in_link(kept[-1])
     one_paragraph = None
-    for index, ((lines, wrapped, _), (_, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
+    for index, ((lines, wrapped, _), (below, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
         weight = sum(map(_weight, lines))
         if wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line":
             break
         if not attached:
             above_line = paragraphs[index + 1][0][-1] if index + 1 < len(paragraphs) else None
-            tags_below = join == "sentence" and all(map(_TOKEN.fullmatch, paragraphs[index - 1][0]))
+            tags_below = join == "sentence" and all(map(_TOKEN.fullmatch, below))
             if not tags_below and (weight > _SHORT_PARAGRAPH or not _own_line_break(lines, above_line)):
                 break
             kept = lines + kept
