@@ -190,7 +190,8 @@ def main() -> None:
                   f"{' / '.join(str(outcomes[p][0]['wrong']) for p in PLACES)} wrong "
                   f"(first / middle / last, {sum(outcomes['first'][0].values())} pages)")
             if args.verbose:
-                print_names({key: names for place in PLACES for key, names in outcomes[place][1].items()})
+                for place in PLACES:
+                    print_names(outcomes[place][1])
         return
     forms = {"copied, script stripped": FORMS["copied, script stripped"], "embed": FORMS["embed"]} if args.text else FORMS
     for form, (markup, want, shown) in forms.items():
