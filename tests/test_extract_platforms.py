@@ -114,11 +114,17 @@ def test_amp_pages_embed_youtube_and_instagram_by_id_alone():
 
 
 def test_tiktok_blockquote_gives_the_handle_of_its_cite_and_its_caption():
+    # A caption written without its <p> keeps its hashtags and mentions, whose links carry titles
+    # like the author link before it; the author and the sound are not the caption.
     body = ('<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@fx.diver/video/7234567890123450001" '
             'data-video-id="7234567890123450001"><section><a title="@fx.diver" '
-            'href="https://www.tiktok.com/@fx.diver">@fx.diver</a> Under the pier <a title="harbour" '
-            'href="https://www.tiktok.com/tag/harbour">#harbour</a></section></blockquote>')
-    assert found(body, "post_id", "handle", "text") == [("7234567890123450001", "fx.diver", "Under the pier")]
+            'href="https://www.tiktok.com/@fx.diver">@fx.diver</a> Under the pier with <a title="@fx.crew" '
+            'href="https://www.tiktok.com/@fx.crew">@fx.crew</a> <a title="harbour" '
+            'href="https://www.tiktok.com/tag/harbour">#harbour</a> <a title="\u266c original sound - Fx Diver" '
+            'href="https://www.tiktok.com/music/original-sound-7234567890123450009">'
+            '\u266c original sound - Fx Diver</a></section></blockquote>')
+    assert found(body, "post_id", "handle", "text") == [
+        ("7234567890123450001", "fx.diver", "Under the pier with @fx.crew #harbour")]
 
 
 def test_tiktok_embed_player_iframe_is_a_post_but_a_tag_page_is_not():

@@ -17,8 +17,11 @@ _VIDEO = re.compile(
     r"(?:@(?P<handle>[A-Za-z0-9_.]{1,30})/(?:video|photo)/|embed/(?:v2/)?|player/v1/|v/)(?P<id>[0-9]{8,25})",
     re.I,
 )
-# The caption: the section's own text, its hashtag and mention links, its paragraphs (not the author link).
-_CAPTION_TEXTS = etree.XPath("./text() | ./a[not(@title)]//text() | ./p//text()")
+# The caption: the section's own text, its hashtag and mention links, its paragraphs; not the
+# author link that opens the section, nor the sound link that closes it (both written outside <p>).
+_CAPTION_TEXTS = etree.XPath(
+    "./text() | ./p//text()"
+    " | ./a[not(contains(@href, '/music/'))][not(starts-with(@title, '@')) or preceding-sibling::a]//text()")
 
 
 def _ref(video_id: str, handle: str | None) -> PostRef:
