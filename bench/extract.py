@@ -128,6 +128,8 @@ def _status(n: int) -> str:
 SHAPES = {  # name -> page of n repeated parts (fictional account)
     "links in one paragraph": lambda n: "<article><p>Today: " + "".join(
         f'<a href="{_status(i)}">post {i}</a> ' for i in range(n)) + "</p></article>",
+    "platform-named links": lambda n: "<article><p>On " + " and ".join(
+        f'<a href="{_status(i)}">X</a>' for i in range(n)) + "</p></article>",
     "link blocks": lambda n: "<article><p>A paragraph of prose, long enough to be the main text here.</p>" + "".join(
         f'<div><a href="{_status(i)}">{_status(i)}</a></div>' for i in range(n)) + "</article>",
     "embeds without prose": lambda n: "".join(

@@ -186,6 +186,17 @@ def test_follow_us_list_entry_pointing_at_a_video_is_not_a_post():
     assert found(body) == []
 
 
+def test_follow_us_list_of_items_and_icons_is_not_a_post_but_a_lone_item_is():
+    # Footer menus wrap each entry in its own <li> or <span>, often beside an icon.
+    body = ('<ul><li><i class="icon-yt"></i><a href="https://www.youtube.com/watch?v=FxVideo0011">YouTube</a></li>'
+            '<li><i class="icon-fb"></i><a href="https://www.facebook.com/FxHarbour/posts/1234567890123408">'
+            'Facebook</a></li></ul>'
+            '<p><span><a href="https://www.tiktok.com/@fx.harbour/video/7234567890123450011">TikTok</a></span> / '
+            '<span><a href="https://www.instagram.com/p/FxHarbour12/">Instagram</a></span></p>'
+            '<ul><li><a href="https://www.youtube.com/watch?v=FxVideo0012">YouTube</a></li></ul>')
+    assert found(body) == [("youtube", "FxVideo0012")]
+
+
 def test_platform_name_as_the_text_of_a_lone_link_in_prose_is_still_a_post():
     body = '<p>The harbour master filmed it and posted it on <a href="https://youtu.be/FxVideo0010">YouTube</a>.</p>'
     assert found(body) == [("youtube", "FxVideo0010")]

@@ -21,6 +21,11 @@ PLATFORM_LABELS = frozenset({
 # What separates the entries of a list of links: punctuation, or a word such as "and".
 _SEPARATOR = re.compile(r"[\s,;|/·•&+–—-]*(?:and|or|und|oder|et|ou|y|o|e|en|och|og)?[\s,;|/·•&+–—-]*", re.I)
 _MAX_LABEL_WORDS = 3
+# The elements that wrap one entry of such a list, and how many children one may have (an icon
+# beside the link): a wider element is not an entry, and reading its text for each of its links
+# would make a paragraph of many links cost their count squared.
+_ITEM_TAGS = frozenset({"li", "span", "strong", "b", "em"})
+_MAX_ITEM_CHILDREN = 3
 
 
 def is_channel_entry(link) -> bool:
@@ -41,7 +46,8 @@ def _label(element) -> str:
 def _item(link):
     """The link, or the list item or span that holds nothing but it."""
     parent = link.getparent()
-    if parent is not None and _label(parent) == _label(link) and parent.tag in ("li", "span", "strong", "b", "em"):
+    if (parent is not None and parent.tag in _ITEM_TAGS and len(parent) <= _MAX_ITEM_CHILDREN
+            and _label(parent) == _label(link)):
         return parent
     return link
 
