@@ -138,6 +138,17 @@ def test_a_text_holding_a_few_tags_is_still_text_and_a_page_after_an_error_messa
     assert [p.post_id for p in extract_posts(fragment.encode())] == ["1412345678901234568"]
 
 
+def test_an_article_under_a_bylines_handle_is_not_a_card():
+    # A byline prints the author's name, a time, the @handle, then the article: far more than
+    # one post, and the date under it is the next teaser's.
+    article = "\n".join(["Stay Connected.", "Follow us now!"] + [
+        f"Paragraph {n} of the fictional review tells how the ferry game plays, level by level, "
+        "and what its secret mode changes in the names of things." for n in range(8)])
+    text = (f"Fx review of the ferry game\nBy\nFx Author\non Jul 04, 2014\nat 11:30a\n@fx_author\n{article}\n"
+            "More from Fx Games\nAnother teaser\nBy\nFx Writer\non Jun 30, 2014\n")
+    assert fields(text) == []
+
+
 def test_a_sentence_split_by_a_mention_is_not_a_card_header():
     text = ("The fictional shop owner runs a shop and a blog about ferries, at:\n@fx_shop\nand Blogger\n"
             "@fx_blog\n#harbour\n, #ferries\n- June 30, 2014\nMore about the shop.\n")

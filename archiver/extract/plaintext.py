@@ -81,6 +81,10 @@ _WORDS = re.compile(r"[^\W\d_]{2}")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _COUNT = re.compile(r"\d[\d,.]*[KkMm]?")
 _MAX_CARD_LINES = 24
+# A card shows one post: past its reply mentions, at most a tweet's weight, with room for
+# the emoji our count weighs more than Twitter does. Prose under a byline's handle weighs more.
+_MAX_CARD_WEIGHT = 2 * _MAX_POST_WEIGHT
+_REPLY_MENTIONS = re.compile(rf"^(?:@{_HANDLE}\s+)+")
 _MAX_NAME_CHARS = 50  # display names are at most 50 characters
 
 
@@ -420,10 +424,12 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
             quoted = quoted or (bool(body) and _card_header(lines, j, taken))
             if not quoted:
                 body.append(lines[j])
-        if end is None or not any(_WORDS.search(line) for line in body):
+        text = _join(body)
+        if (end is None or not any(_WORDS.search(line) for line in body)
+                or _weight(_REPLY_MENTIONS.sub("", text)) > _MAX_CARD_WEIGHT):
             i += 1
             continue
-        post = _twitter_post(lines[i + 1][1:], lines[i], lines[end], _join(body))
+        post = _twitter_post(lines[i + 1][1:], lines[i], lines[end], text)
         cited.append(_Cited(i, _after_counters(lines, end, taken), post))
         i = cited[-1].last + 1
     return cited
