@@ -149,6 +149,24 @@ def test_an_article_under_a_bylines_handle_is_not_a_card():
     assert fields(text) == []
 
 
+def test_a_browser_copy_keeps_a_posts_paragraphs_and_leaves_the_prose_above_out():
+    # A browser or a layout-keeping extractor copies <p> and <br><br> as blank lines, the
+    # post's own paragraphs as well as the article's.
+    text = ("The fictional harbour office published its winter timetable on Monday, after weeks in which "
+            "the ferry ran only twice a day and commuters waited on the quay in the rain.\n\n"
+            "The ferry to Fxholm runs every hour again from today.\n\n"
+            "Extra crossings at seven and eight in the morning will carry the commuters who waited "
+            "longest, and the night service returns on Friday evening with two late boats to the islands. "
+            "pic.twitter.com/AbCdEf1234\n\n"
+            "\u2014 Example Desk (@example_desk) July 9, 2021\n\n"
+            "The office expects the first weeks to be busy.\n")
+    assert fields(text)[0][4] == (
+        "The ferry to Fxholm runs every hour again from today. Extra crossings at seven and eight in the "
+        "morning will carry the commuters who waited longest, and the night service returns on Friday evening "
+        "with two late boats to the islands. "
+        "pic.twitter.com/AbCdEf1234")
+
+
 def test_a_sentence_split_by_a_mention_is_not_a_card_header():
     text = ("The fictional shop owner runs a shop and a blog about ferries, at:\n@fx_shop\nand Blogger\n"
             "@fx_blog\n#harbour\n, #ferries\n- June 30, 2014\nMore about the shop.\n")

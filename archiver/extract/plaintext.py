@@ -266,12 +266,18 @@ def _line_at(starts: list[int], offset: int) -> int:
 
 def _given_joins(breaks: set[int] | None, top: int, first: int, prefix: bool) -> list[str | None]:
     """For each line from `top` on, how it joins the line above when the text's
-    blank lines say so: in a text of blank-line paragraphs, lines of one
-    paragraph belong together and a post never spans two."""
+    blank lines say so: lines of one paragraph belong together, and a post
+    copied in lines of its own, or on its attribution's line, is closed by the
+    blank line above. A post of one line under a blank line may be the last of
+    its own paragraphs (a browser copies <br><br> and <p> as blank lines): there
+    the lines' shapes decide, as in a text without paragraphs (None)."""
     indexes = list(range(top, first)) + ([first] if prefix else [])
     if breaks is None:
         return [None] * len(indexes)
-    return ["blank line" if i in breaks else "inline" for i in indexes]
+    joins = ["blank line" if i in breaks else "inline" for i in indexes]
+    if not prefix and joins and joins[-1] == "blank line":
+        return [None if join == "blank line" else join for join in joins]
+    return joins
 
 
 def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
