@@ -167,6 +167,21 @@ def test_a_browser_copy_keeps_a_posts_paragraphs_and_leaves_the_prose_above_out(
         "pic.twitter.com/AbCdEf1234")
 
 
+def test_a_card_copied_with_its_name_and_handle_on_one_line_gives_the_post():
+    text = ("The fictional professor answered at once:\n\n"
+            "Fx Professor @fx_prof\nThat is not what the study says, read it again.\n\n"
+            "June 12th 2022\n\n52 Retweets 356 Likes\n\nNobody replied after that.\n")
+    assert fields(text) == [("fx_prof", "Fx Professor", "June 12th 2022", "2022-06-12",
+                             "That is not what the study says, read it again.", [])]
+
+
+def test_a_contact_label_or_a_byline_over_dated_teasers_is_not_a_card():
+    teasers = "".join(f"Teaser {n} about the fictional harbour\n\n2019-01-22 20:4{n}\n\n" for n in range(3))
+    assert fields(f"LINE ID = @fx_desk\n\nPrinter-friendly version\n\nComments\n\n{teasers}") == []
+    assert fields("RSS\n@fx_news\nNews Politics World Business\nBy Fx Author Tuesday, Aug. 17, 2010\n"
+                  "The fictional article starts here and runs on for a while.\n") == []
+
+
 def test_a_sentence_split_by_a_mention_is_not_a_card_header():
     text = ("The fictional shop owner runs a shop and a blog about ferries, at:\n@fx_shop\nand Blogger\n"
             "@fx_blog\n#harbour\n, #ferries\n- June 30, 2014\nMore about the shop.\n")

@@ -77,6 +77,9 @@ _BULLET = re.compile(r"^(?:[-•*–·]|\d{1,2}[.)])\s")
 # ones are headings, labels and link titles.
 _RUN_ON_CHARS = 50
 _HANDLE_LINE = re.compile(rf"@{_HANDLE}")
+# A label before a handle ("LINE ID = @desk", "Twitter | @desk"), not a display name.
+_LABEL_END = re.compile(r"[=|/,\u2022\u00b7\u2013\u2014-]$")
+_NAME_AND_HANDLE = re.compile(rf"(?P<name>[^@]+?)[ \t]+@(?P<handle>{_HANDLE})")
 _WORDS = re.compile(r"[^\W\d_]{2}")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _COUNT = re.compile(r"\d[\d,.]*[KkMm]?")
@@ -407,56 +410,72 @@ def _join(lines: list[str]) -> str:
 
 
 def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
-    """Site-rendered cards: a name line, an `@handle` line, the text, a date line.
+    """Site-rendered cards: a name line over an `@handle` line (or both on one
+    line, as a browser copies them), the text, a date line.
 
     A second name and handle before the date open a quoted post, which is not
     cited on its own; the date after it is the outer post's.
     """
     cited = []
     i = 0
-    while i < len(lines) - 3:
-        if not _card_header(lines, i, taken):
+    while i < len(lines) - 2:
+        header = _card_header(lines, i, taken)
+        if header is None:
             i += 1
             continue
+        name, handle, start = header
         body: list[str] = []
         quoted = False
         end = None
-        for j in range(i + 2, min(len(lines), i + 2 + _MAX_CARD_LINES)):
+        for j in range(start, min(len(lines), start + _MAX_CARD_LINES)):
             if j in taken:
                 break
             if _date_line(lines[j]):
                 end = j
                 break
-            quoted = quoted or (bool(body) and _card_header(lines, j, taken))
+            quoted = quoted or (bool(body) and _card_header(lines, j, taken) is not None)
             if not quoted:
                 body.append(lines[j])
         text = _join(body)
         if (end is None or not any(_WORDS.search(line) for line in body)
+                or any(_CREDIT.fullmatch(line) for line in body)
                 or _weight(_REPLY_MENTIONS.sub("", text)) > _MAX_CARD_WEIGHT):
             i += 1
             continue
-        post = _twitter_post(lines[i + 1][1:], lines[i], lines[end], text)
+        post = _twitter_post(handle, name, lines[end], text)
         cited.append(_Cited(i, _after_counters(lines, end, taken), post))
         i = cited[-1].last + 1
     return cited
 
 
-def _card_header(lines: list[str], i: int, taken: set[int]) -> bool:
-    """A display name over an `@handle` line, not a byline, nor the rest of a
-    sentence a mention or link split ("@Desk" then "and Blogger")."""
-    if i in taken or i + 1 in taken or i + 1 >= len(lines) or not _HANDLE_LINE.fullmatch(lines[i + 1]):
-        return False
-    name = lines[i]
+def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, int] | None:
+    """(name, handle, index of the text's first line) of a card opening at line
+    `i`: a display name over an `@handle` line, or "Name @handle" on one line;
+    not a byline, nor the rest of a sentence a mention or link split ("@Desk"
+    then "and Blogger")."""
+    if i in taken:
+        return None
+    one_line = _NAME_AND_HANDLE.fullmatch(lines[i])
+    if one_line:
+        name, handle, start = one_line.group("name"), one_line.group("handle"), i + 1
+    elif i + 1 < len(lines) and i + 1 not in taken and _HANDLE_LINE.fullmatch(lines[i + 1]):
+        name, handle, start = lines[i], lines[i + 1][1:], i + 2
+    else:
+        return None
     if i and _joins(lines[i - 1], name) == "inline":
-        return False
-    return (len(name) <= _MAX_NAME_CHARS and _WORDS.search(name) is not None
+        return None
+    if (len(name) <= _MAX_NAME_CHARS and _WORDS.search(name) is not None
             and not _TOKEN.fullmatch(name) and not _NO_SPACE_BEFORE.match(name)
-            and not _SENTENCE_END.search(name) and not _YEAR.search(name)
-            and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1])))
+            and not _SENTENCE_END.search(name) and not _LABEL_END.search(name) and not _YEAR.search(name)
+            and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1]))):
+        return name, handle, start
+    return None
 
 
 def _date_line(line: str) -> bool:
-    return len(line) <= 40 and _YEAR.search(line) is not None and parse_date(line) is not None
+    """A card's date line; not a byline ("By Fx Author, July 7, 2021")."""
+    return (len(line) <= 40 and _YEAR.search(line) is not None and not _CREDIT.match(line)
+            and parse_date(line) is not None)
 
 
 def _after_counters(lines: list[str], end: int, taken: set[int]) -> int:
