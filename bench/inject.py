@@ -1,9 +1,9 @@
 """Extraction on real layouts without labels: fictional posts injected into real pages.
 
-    .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve
-    .venv/bin/python bench/inject.py DIR [DIR ...] [--text] [--shapes] [-v]
+    .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve inscriptis
+    .venv/bin/python bench/inject.py DIR [DIR ...] [--text [get_text|browser]] [--shapes] [-v]
 
-(readability-lxml and Beautiful Soup are the measure's own readers, not the
+(readability-lxml, Beautiful Soup and inscriptis are the measure's own readers, not the
 project's; --no-deps because readability-lxml asks for chardet below 6, which the
 WACZ packaging refuses, and runs with the newer one.)
 
@@ -18,7 +18,9 @@ appended after the article is furniture: a page that reports one counts against.
 mention first, hashtags, a link, media, Japanese, emoji, lower case...), whose text must
 come out as the embed shows it.
 --text prints each injected page as the dev set's text recipe does (Beautiful
-Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor.
+Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor;
+--text browser prints it as a browser's copy does, with inscriptis's layout: inline
+elements inside their line, a blank line between blocks and for <br><br>.
 -v names the pages. Every account here is fictional.
 """
 
@@ -121,15 +123,19 @@ def injected(data: bytes, markup: str, paragraphs: list[int], place: str | None)
     return lxml.html.tostring(doc, encoding="us-ascii")
 
 
-def as_text(page: bytes) -> bytes:
+def as_text(page: bytes, layout: str) -> bytes:
+    if layout == "browser":
+        import inscriptis
+
+        return inscriptis.get_text(page.decode("ascii")).encode()
     from bs4 import BeautifulSoup
 
     lines = (line.strip() for line in BeautifulSoup(page, "lxml").get_text("\n").splitlines())
     return ("\n".join(line for line in lines if line) + "\n").encode()
 
 
-def verdict(page: bytes, want: tuple, shown: bool, text_mode: bool, text: str = TEXT) -> str:
-    posts = extract_posts(as_text(page) if text_mode else page)
+def verdict(page: bytes, want: tuple, shown: bool, text_mode: str | None, text: str = TEXT) -> str:
+    posts = extract_posts(as_text(page, text_mode) if text_mode else page)
     if text_mode:  # a copied post has no id in text: it is known by its handle
         found = [p for p in posts if p.handle == "fx_ferry_desk"]
     else:
@@ -142,7 +148,7 @@ def verdict(page: bytes, want: tuple, shown: bool, text_mode: bool, text: str = 
     return "right"
 
 
-def tally(pages: list, markup: str, want: tuple, shown: bool, text_mode: bool, place: str,
+def tally(pages: list, markup: str, want: tuple, shown: bool, text_mode: str | None, place: str,
           text: str = TEXT) -> tuple[dict, dict]:
     """How often the post `markup` injected at `place` is right, missed or wrong, and on which pages."""
     counts, names = defaultdict(int), defaultdict(list)
@@ -165,15 +171,17 @@ def print_names(names: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
-    parser.add_argument("--text", action="store_true", help="measure the plain-text extractor on the pages as text")
+    parser.add_argument("--text", nargs="?", const="get_text", choices=("get_text", "browser"),
+                        help="measure the plain-text extractor on the pages printed as text, in this layout")
     parser.add_argument("--shapes", action="store_true",
                         help="inject an embed of each post shape of SHAPES instead of each form of FORMS")
     parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
     args = parser.parse_args()
-    missing = [name for name in ("readability", "bs4") if importlib.util.find_spec(name) is None]
+    missing = [name for name in ("readability", "bs4", "inscriptis") if importlib.util.find_spec(name) is None]
     if missing:
-        sys.exit(f"bench/inject.py reads pages with readability-lxml and Beautiful Soup ({missing[0]} is missing): "
-                 ".venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve")
+        sys.exit(f"bench/inject.py reads pages with readability-lxml, Beautiful Soup and inscriptis ({missing[0]} is "
+                 "missing): .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect "
+                 "beautifulsoup4 soupsieve inscriptis")
     pages = []
     for folder in args.folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):

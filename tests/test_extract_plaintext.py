@@ -167,6 +167,17 @@ def test_a_browser_copy_keeps_a_posts_paragraphs_and_leaves_the_prose_above_out(
         "pic.twitter.com/AbCdEf1234")
 
 
+def test_in_a_browser_copy_a_heading_without_a_stop_does_not_run_on_into_the_post():
+    # Over a blank line no sentence wraps: a long line without a stop there is a heading.
+    text = ("The fictional terminal lost power on Monday afternoon, and queues formed at every desk.\n\n"
+            "See also: The ten fictional ferries that never once ran on time\n\n"
+            "A power failure is affecting parts of the fictional terminal. The runway is unaffected (1/2)\n\n"
+            "\u2014 Fx Terminal (@fx_terminal) December 22, 2014\n\n"
+            "Power came back two hours later.\n")
+    assert fields(text)[0][4] == ("A power failure is affecting parts of the fictional terminal. "
+                                  "The runway is unaffected (1/2)")
+
+
 def test_a_card_copied_with_its_name_and_handle_on_one_line_gives_the_post():
     text = ("The fictional professor answered at once:\n\n"
             "Fx Professor @fx_prof\nThat is not what the study says, read it again.\n\n"

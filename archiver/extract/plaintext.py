@@ -273,14 +273,24 @@ def _given_joins(breaks: set[int] | None, top: int, first: int, prefix: bool) ->
     copied in lines of its own, or on its attribution's line, is closed by the
     blank line above. A post of one line under a blank line may be the last of
     its own paragraphs (a browser copies <br><br> and <p> as blank lines): there
-    the lines' shapes decide, as in a text without paragraphs (None)."""
+    the lines' shapes decide ("paragraph"), as in a text without them (None)."""
     indexes = list(range(top, first)) + ([first] if prefix else [])
     if breaks is None:
         return [None] * len(indexes)
     joins = ["blank line" if i in breaks else "inline" for i in indexes]
     if not prefix and joins and joins[-1] == "blank line":
-        return [None if join == "blank line" else join for join in joins]
+        return ["paragraph" if join == "blank line" else join for join in joins]
     return joins
+
+
+def _join_of(given: str | None, upper: str, lower: str) -> str | None:
+    """How `lower` joins the line `upper` above it: as the text's blank lines
+    say, else by the lines' shapes (see `_joins`); no sentence wraps over a
+    blank line, so a line without a stop above one is not read as running on."""
+    if given in ("inline", "blank line"):
+        return given
+    join = _joins(upper, lower)
+    return None if given == "paragraph" and join == "wrap" else join
 
 
 def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
@@ -303,7 +313,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     paragraphs: list[tuple[list[str], bool, str | None]] = []  # lines, wrapped, break above
     current, wrapped = [above[-1]], False
     for k in range(len(above) - 2, -1, -1):
-        join = given[k + 1] or _joins(above[k], above[k + 1])
+        join = _join_of(given[k + 1], above[k], above[k + 1])
         if join in ("inline", "wrap"):
             current.insert(0, above[k])
             wrapped = wrapped or join == "wrap"
