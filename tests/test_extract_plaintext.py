@@ -236,9 +236,10 @@ def test_short_lines_above_a_post_without_media_stay_out_unless_they_are_its_sen
 
 
 def test_the_last_words_of_a_paragraph_split_at_a_link_stay_out_of_the_post():
-    text = (PROSE + "The board said the delays were caused by a\nshortage of parts\nfor the\nold pier\n.\n"
-            "ferry is back lol\n" + ATTRIBUTION)
-    assert fields(text)[0][4] == "ferry is back lol"
+    for stop in (".", '."', ".)", "!\u201d"):  # the stop, with the quote or bracket it closes
+        text = (PROSE + "The board said the delays were caused by a\nshortage of parts\nfor the\nold pier\n"
+                f"{stop}\nferry is back lol\n" + ATTRIBUTION)
+        assert fields(text)[0][4] == "ferry is back lol", stop
 
 
 def test_a_post_opening_with_a_mention_does_not_take_the_prose_above():

@@ -69,7 +69,7 @@ _SENTENCE_END = re.compile(f"[{_STOPS};\"\u201d\u2019\u00bb)\\]\uff0e\uff61\u300
 # "9. Fx Festival (June 5-7)" ends in a bracket, not a stop.
 _ENDS_SENTENCE = re.compile(f"[{_STOPS}]['\"\u201d\u2019\u00bb)\\]]*$")
 # A sentence's final stop printed on a line of its own, after the link that ended the sentence.
-_FULL_STOP = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
+_FULL_STOP = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+[\"'\u201d\u2019\u00bb)\]]*")
 # What follows an inline element without a space: "@FxMayor" then "'s words".
 _NO_SPACE_BEFORE = re.compile(r"^[.,;:!?)\]}'’”%…]")
 _BULLET = re.compile(r"^(?:[-•*–·]|\d{1,2}[.)])\s")
