@@ -116,13 +116,20 @@ def read_sources(sources: list[str], policy: FetchPolicy | None = None,
 
 
 def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
+    """A saved article, refused above the size cap. The read itself is bounded:
+    a device, a pipe or a file still being written has no size to check first
+    (`/dev/zero` would be read until memory runs out)."""
     try:
         size = os.path.getsize(path)
         if size > max_bytes:
             return Failed(path, f"too large: {size:,} bytes, over the cap of {max_bytes:,} "
                                 "(raise it with --max-bytes if this file is an article)")
         with open(path, "rb") as handle:
-            data = gunzipped(path, handle.read(), max_bytes)
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            return Failed(path, f"too large: over the cap of {max_bytes:,} bytes "
+                                "(raise it with --max-bytes if this file is an article)")
+        data = gunzipped(path, data, max_bytes)
         return data if isinstance(data, Failed) else Loaded(path, data)
     except FileNotFoundError:
         return Failed(path, "no such file or directory; check the path")

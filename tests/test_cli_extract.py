@@ -125,6 +125,18 @@ def test_size_cap_is_configurable(tmp_path):
     assert code == 0 and len(out.splitlines()) == 3
 
 
+def test_a_source_without_a_size_is_read_only_up_to_the_cap(tmp_path, monkeypatch):
+    # A device, a pipe or a file still being written tells no size before it is read (/dev/zero
+    # never ends): here a page whose size reads as 0, as a device's does.
+    page = tmp_path / "page.html"
+    page.write_bytes(TWEET_PAGE)
+    monkeypatch.setattr("archiver.sources.os.path.getsize", lambda path: 0)
+    code, out, err = run("--max-bytes", "1000", str(page))
+    assert code == 1 and out == ""
+    assert err.strip() == (f"archiver: {page}: too large: over the cap of 1,000 bytes "
+                           "(raise it with --max-bytes if this file is an article)")
+
+
 def test_a_gzipped_page_is_read_within_the_size_cap_once_decompressed(tmp_path):
     saved = tmp_path / "page.html.gz"
     saved.write_bytes(gzip.compress(TWEET_PAGE))
