@@ -70,6 +70,19 @@ def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, enc
     assert decode(page.read_bytes()).encoding == encoding
 
 
+@pytest.mark.parametrize("label", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_utf16_label_on_a_page_written_in_ascii_is_a_wrong_label(label):
+    """Regression: a CMS's meta charset="utf-16" (or an HTTP header saying so) on
+    a UTF-8 page made its bytes read two at a time, as CJK, and its posts were lost.
+    Browsers read such a page as UTF-8: its ASCII has none of UTF-16's NUL bytes."""
+    page = (f'<html><head><meta charset="{label}"><title>Fx</title></head><body><article>'
+            f"<p>Fictional wörds.</p>{EMBED.format(text='Ünïcode post')}</article></body></html>").encode()
+    for bytes_ in (page, page + b" "):  # an odd length failed to decode; an even one gave CJK
+        assert [post.text for post in extract_posts(bytes_)] == ["Ünïcode post"]
+        assert [post.text for post in extract_posts(bytes_, charset=label)] == [
+            "Ünïcode post"]
+
+
 def test_a_page_with_a_stray_nul_byte_is_read_not_called_binary(tmp_path):
     """Regression: one NUL anywhere in the first 8 KiB refused the whole page."""
     page = tmp_path / "stray.html"

@@ -130,6 +130,8 @@ def decode(data: bytes, declared_charset: str | None = None,
         if not _ENCODING_LABEL.fullmatch(candidate):
             continue  # none, or not an encoding's name ("utf\0-8" in a damaged page)
         candidate = _WHATWG_ALIASES.get(candidate.lower(), candidate)
+        if not bom_encoding and not _ascii_compatible(candidate) and b"\x00" not in body[:4096]:
+            continue  # UTF-16 or 32 declared of bytes without the NULs their ASCII would have: a wrong label
         if not (check_utf8 or bom_encoding) and names_utf8(candidate) and looks_like_html(body, content_type):
             _refuse_binary(body, candidate, None)
             return Document(None, candidate, True, raw=body,
