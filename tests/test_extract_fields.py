@@ -101,3 +101,17 @@ def test_archive_keeps_links_apart_from_media(tmp_path):
     archive(db, [str(source)], warc_dir=tmp_path / "warc", report=lambda source, reason: None)
     assert db.execute("SELECT link FROM media").fetchall() == [("pic.twitter.com/AbCdEf1234",)]
     assert db.execute("SELECT links FROM posts").fetchall() == [('["https://t.co/LnK0000001"]',)]
+
+
+def test_the_context_of_an_embed_is_the_article_paragraph_before_it_not_a_label_credit_or_teaser():
+    embed = ('<blockquote class="twitter-tweet"><p>Ferry back.</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    prose = "<p>The harbour office said the ferry would run again from nine on Monday.</p>"
+    for furniture in ('<div class="visually-hidden">Article content</div>',  # read out to screen readers
+                      "<p>Image: Fx Agency</p>",
+                      '<p>See also: <a href="https://fx.example/ten-ferries">The ten ferries that never ran on time'
+                      "</a></p>"):
+        [post] = extract_posts(page(prose + furniture + embed))
+        assert post.context == "The harbour office said the ferry would run again from nine on Monday.", furniture
+    [post] = extract_posts(page(prose + "<p>Yesterday:</p>" + embed))  # a lead-in is the context
+    assert post.context == "Yesterday:"

@@ -23,7 +23,7 @@ import ahocorasick_rs
 from lxml import etree
 
 from . import platforms
-from .plaintext import attributions, make_post, trim_context
+from .plaintext import attributions, is_credit_label, make_post, trim_context
 from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
 from .posts import Post
@@ -454,6 +454,38 @@ def _prose_block(sibling, scan: _Scan, last: bool):
     return candidate if candidate.text_content().strip() else None
 
 
+_MAX_SKIPPED = 3  # labels, credits and teasers passed over on the way to a post's paragraph
+
+
+def _nearest_prose(element, scan: _Scan, nearest):
+    """The nearest block (`nearest`: `_previous_block` or `_next_block`) that reads as prose."""
+    for _ in range(_MAX_SKIPPED + 1):
+        block = nearest(element, scan)
+        if block is None or _reads_as_prose(block):
+            return block
+        element = block
+    return None
+
+
+_MIN_CONTEXT_WORDS = 3
+_MIN_CONTEXT_CHARS = 20  # scripts written without spaces have one word a sentence
+_MAX_CONTEXT_LINK_SHARE = 0.75
+
+
+def _reads_as_prose(block) -> bool:
+    """Whether a block reads as the article's words around a post: not a short
+    label of two words ("Article content", read out to screen readers), unless it
+    leads in ("Yesterday:"); not a credit ("Image: Fx Agency"); not a teaser that is all
+    link ("See also: <a>...</a>")."""
+    text = " ".join(text_lines(block).split())  # as the context would show it
+    if not text or is_credit_label(text):
+        return False
+    if len(text) < _MIN_CONTEXT_CHARS and len(text.split()) < _MIN_CONTEXT_WORDS and not text.endswith(":"):
+        return False
+    linked = sum(len(" ".join(link.text_content().split())) for link in block.iter("a"))
+    return linked < _MAX_CONTEXT_LINK_SHARE * len(text)
+
+
 def _contains_taken(element, scan: _Scan) -> bool:
     return any(node in scan.taken for node in element.iter())
 
@@ -487,9 +519,9 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
 
 def _nearby_context(element, scan: _Scan) -> str | None:
     """The context of a post standing alone: the nearest paragraph before `element`, else after it."""
-    block = _previous_block(element, scan)
+    block = _nearest_prose(element, scan, _previous_block)
     if block is None:
-        block = _next_block(element, scan)
+        block = _nearest_prose(element, scan, _next_block)
     if block is None:
         return None
     if block not in scan.block_texts:

@@ -46,6 +46,8 @@ _BARE_ATTRIBUTION = re.compile(
 )
 _CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
                      r"door|av|af|od|фото)\b", re.I)
+# A caption's credit line: "Image: Fx Agency", "Foto: ...".
+_CREDIT_LABEL = re.compile(_CREDIT.pattern + r"\s*:", re.I)
 # A tweet is at most 280 characters, a link counting 23 and attached media nothing:
 # above an attribution in plain text, collect at most that much text.
 _MAX_POST_WEIGHT = 280
@@ -144,6 +146,11 @@ def _tail_lines(text: str) -> str:
         kept.insert(0, line)
         size += len(line)
     return "\n".join(kept)
+
+
+def is_credit_label(text: str) -> bool:
+    """A photo or source credit ("Image: Fx Agency"), not a sentence of the article."""
+    return bool(_CREDIT_LABEL.match(text))
 
 
 def make_post(attribution: Attribution, text: str | None) -> Post:
