@@ -208,6 +208,13 @@ def test_post_nested_deeper_than_libxml2s_default_limit_is_read():
     assert [(p.post_id, p.text) for p in extract_posts(nested(1000))] == [("1412743195653046279", "Ferry running")]
 
 
+def test_a_post_whose_own_markup_nests_as_deep_as_the_parser_reads_is_read():
+    # Regression: its text was read by recursion, past Python's limit (RecursionError: no posts).
+    deep_text = "<span>" * 1500 + "Ferry running" + "</span>" * 1500
+    html = nested(0).replace(b"<p>Ferry running</p>", f"<p>{deep_text}</p>".encode())
+    assert [(p.post_id, p.text) for p in extract_posts(html)] == [("1412743195653046279", "Ferry running")]
+
+
 def test_markup_nested_beyond_the_parser_limit_is_named_with_a_warning(tmp_path):
     from click.testing import CliRunner
 

@@ -46,33 +46,49 @@ _NEAREST_LANG = etree.XPath("ancestor-or-self::*[@lang != '' or @data-lang != ''
 
 
 def text_lines(element) -> str:
-    """An element's text with line breaks where a reader sees them (br, blocks)."""
+    """An element's text with line breaks where a reader sees them (br, blocks).
+
+    The tree is walked with a stack of its own, not by recursion: embeds nest as
+    deep as the parser reads (MAX_DEPTH), past Python's recursion limit. A frame
+    holds the children left to read, whether the last one read was a link with
+    no text after it, and what closes the element (its line break and tail)."""
+    if _tag(element) in _SKIP:
+        return ""
     parts: list[str] = []
-    _render(element, parts)
+    _opening(element, parts)
+    frames = [[iter(element), False, ""]]
+    while frames:
+        frame = frames[-1]
+        for child in frame[0]:
+            tag = _tag(child)
+            if tag == "a" and frame[1]:
+                parts.append(" ")  # two directly adjacent links read as two words
+            frame[1] = tag == "a" and not child.tail
+            tail = child.tail or ""
+            if tag == "br" or tag in _SKIP:
+                parts.append("\n" + tail if tag == "br" else tail)
+                continue
+            closing = "\n" + tail if tag in BLOCK_TAGS else tail
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+            _opening(child, parts)
+            if len(child):
+                frames.append([iter(child), False, closing])
+                break
+            parts.append(closing)
+        else:
+            frames.pop()
+            parts.append(frame[2])
     return "".join(parts).strip()
 
 
-def _render(element, parts: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in _SKIP:
-        return
-    if tag == "img" and element.get("alt"):
+def _tag(element) -> str:
+    return element.tag if isinstance(element.tag, str) else ""
+
+
+def _opening(element, parts: list[str]) -> None:
+    """What an element reads as before its children: an image's alt text, its text."""
+    if element.tag == "img" and element.get("alt"):
         parts.append(element.get("alt"))
     if element.text:
         parts.append(element.text)
-    follows_link = False
-    for child in element:
-        child_tag = child.tag if isinstance(child.tag, str) else ""
-        if child_tag == "a" and follows_link:
-            parts.append(" ")  # two directly adjacent links read as two words
-        follows_link = child_tag == "a" and not child.tail
-        if child_tag == "br":
-            parts.append("\n")
-        elif child_tag in BLOCK_TAGS:
-            parts.append("\n")
-            _render(child, parts)
-            parts.append("\n")
-        else:
-            _render(child, parts)
-        if child.tail:
-            parts.append(child.tail)
