@@ -215,6 +215,13 @@ def test_a_post_whose_own_markup_nests_as_deep_as_the_parser_reads_is_read():
     assert [(p.post_id, p.text) for p in extract_posts(html)] == [("1412743195653046279", "Ferry running")]
 
 
+def test_post_urls_in_thousands_of_attribute_names_are_read():
+    # Regression: one XPath path per attribute name passed libxml2's XPath recursion limit.
+    attributes = " ".join(f'data-fx{n}="https://twitter.com/FxDesk/status/1412743195653046279"' for n in range(6000))
+    html = f"<html><body><article>{PROSE}<div {attributes}></div></article></body></html>".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1412743195653046279"]
+
+
 def test_markup_nested_beyond_the_parser_limit_is_named_with_a_warning(tmp_path):
     from click.testing import CliRunner
 

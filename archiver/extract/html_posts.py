@@ -82,7 +82,7 @@ class _Scan:
         # (post, anchor element, kind, the element whose tail text names it or None)
         self.found: list[tuple[Post, object, str, object]] = []
         # Contexts, each read once however many posts share it: a link's block -> the link's
-        # context, and a prose block -> its own text, trimmed.
+        # context, and a block near a post -> its own text, trimmed (None: it reads as no prose).
         self.link_contexts: dict = {}
         self.block_texts: dict = {}
         # A page names the same URL in many places (markup, links, share buttons, scripts, text):
@@ -312,12 +312,18 @@ def _links_query(sightings: _Sightings, needles: set[str]) -> str:
     there; each tested for the needles or, when there are many, the few hints
     they were found by (so the search stays linear in the page)."""
     hints = {sightings.hints[needle] for needle in needles}
-    paths = [f".//@{name}[{_any_of(needles, hints)}]" for name in sorted(sightings.places - {""})]
+    names = sorted(sightings.places - {""})
+    if len(names) > _MAX_NAMED_ATTRIBUTES:
+        names = ["*"]  # a union of thousands of paths passes libxml2's XPath recursion limit
+    paths = [f".//@{name}[{_any_of(needles, hints)}]" for name in names]
     if "" in sightings.places:
         # Text nodes outnumber attributes tenfold, and each test costs a copy of every one:
         # when fewer, they are tested for the hints' domain endings, read in Python when one matches.
         paths.append(f".//text()[{_any_of(needles, hints, _domain_endings(hints))}][{_NOT_CODE}]")
     return " | ".join(paths)
+
+
+_MAX_NAMED_ATTRIBUTES = 32  # real pages write post URLs in a handful of attributes
 
 
 def _any_of(*choices: set[str]) -> str:
@@ -457,12 +463,16 @@ def _prose_block(sibling, scan: _Scan, last: bool):
 _MAX_SKIPPED = 3  # labels, credits and teasers passed over on the way to a post's paragraph
 
 
-def _nearest_prose(element, scan: _Scan, nearest):
-    """The nearest block (`nearest`: `_previous_block` or `_next_block`) that reads as prose."""
+def _nearest_prose(element, scan: _Scan, nearest) -> str | None:
+    """The text of the nearest block (`nearest`: `_previous_block` or
+    `_next_block`) that reads as prose."""
     for _ in range(_MAX_SKIPPED + 1):
         block = nearest(element, scan)
-        if block is None or _reads_as_prose(block):
-            return block
+        if block is None:
+            return None
+        text = _prose_text(block, scan)
+        if text:
+            return text
         element = block
     return None
 
@@ -472,12 +482,11 @@ _MIN_CONTEXT_CHARS = 20  # scripts written without spaces have one word a senten
 _MAX_CONTEXT_LINK_SHARE = 0.75
 
 
-def _reads_as_prose(block) -> bool:
+def _reads_as_prose(block, text: str | None) -> bool:
     """Whether a block reads as the article's words around a post: not a short
     label of two words ("Article content", read out to screen readers), unless it
     leads in ("Yesterday:"); not a credit ("Image: Fx Agency"); not a teaser that is all
-    link ("See also: <a>...</a>")."""
-    text = " ".join(text_lines(block).split())  # as the context would show it
+    link ("See also: <a>...</a>"). `text` is the block's, as the context shows it."""
     if not text or is_credit_label(text):
         return False
     if len(text) < _MIN_CONTEXT_CHARS and len(text.split()) < _MIN_CONTEXT_WORDS and not text.endswith(":"):
@@ -519,11 +528,13 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
 
 def _nearby_context(element, scan: _Scan) -> str | None:
     """The context of a post standing alone: the nearest paragraph before `element`, else after it."""
-    block = _nearest_prose(element, scan, _previous_block)
-    if block is None:
-        block = _nearest_prose(element, scan, _next_block)
-    if block is None:
-        return None
+    return _nearest_prose(element, scan, _previous_block) or _nearest_prose(element, scan, _next_block)
+
+
+def _prose_text(block, scan: _Scan) -> str | None:
+    """A block's text as a context shows it, None when it does not read as prose;
+    read once however many posts it is near."""
     if block not in scan.block_texts:
-        scan.block_texts[block] = trim_context(text_lines(block))
+        text = trim_context(text_lines(block))
+        scan.block_texts[block] = text if _reads_as_prose(block, text) else None
     return scan.block_texts[block]
