@@ -193,6 +193,16 @@ def test_a_contact_label_or_a_byline_over_dated_teasers_is_not_a_card():
                   "The fictional article starts here and runs on for a while.\n") == []
 
 
+def test_direction_marks_around_a_right_to_left_posts_attribution_are_read_past():
+    # Copied right-to-left text carries invisible marks (RLM, isolates) around the dash and the name.
+    post = "\u0639\u0627\u062f\u062a \u0627\u0644\u0639\u0628\u0627\u0631\u0629 pic.twitter.com/AbCdEf1234"
+    for attribution in ("\u200f\u2014 Fx Desk (@fx_desk) July 7, 2021",
+                        "\u2014 \u200fFx Desk\u200f (@fx_desk)\u200f July 7, 2021",
+                        "\u2014 \u2067Fx Desk\u2069 (@fx_desk) July 7, 2021"):
+        assert fields(f"{post}\n{attribution}\n") == [
+            ("fx_desk", "Fx Desk", "July 7, 2021", "2021-07-07", post, ["pic.twitter.com/AbCdEf1234"])], attribution
+
+
 def test_a_sentence_split_by_a_mention_is_not_a_card_header():
     text = ("The fictional shop owner runs a shop and a blog about ferries, at:\n@fx_shop\nand Blogger\n"
             "@fx_blog\n#harbour\n, #ferries\n- June 30, 2014\nMore about the shop.\n")

@@ -32,9 +32,11 @@ _DATE = (
 )
 # A name runs to the `(@handle)`; " - " inside it would be a hyphen used as a dash earlier on.
 _NAME = r"(?:(?! - )[^\n\u2012-\u2015]){0,80}?"
+# Direction marks a right-to-left post or name carries around its attribution (LRM, RLM, ALM, isolates).
+_MARKS = "\u200e\u200f\u061c\u2066-\u2069"
 ATTRIBUTION = re.compile(
-    rf"(?:(?<=\s)|^){_DASH}[ \t]*\n?[ \t]*(?P<name>{_NAME})[ \t]*"
-    rf"\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*(?P<date>{_DATE})",
+    rf"(?:(?<=\s)|^)[{_MARKS}]*{_DASH}[ \t{_MARKS}]*\n?[ \t{_MARKS}]*(?P<name>{_NAME})[ \t{_MARKS}]*"
+    rf"\(@(?P<handle>{_HANDLE})\)[ \t{_MARKS}]*\n?[ \t{_MARKS}]*(?P<date>{_DATE})",
     re.M,
 )
 # Without a dash the attribution must be a line of its own, right under the post's
