@@ -115,3 +115,15 @@ def test_the_context_of_an_embed_is_the_article_paragraph_before_it_not_a_label_
         assert post.context == "The harbour office said the ferry would run again from nine on Monday.", furniture
     [post] = extract_posts(page(prose + "<p>Yesterday:</p>" + embed))  # a lead-in is the context
     assert post.context == "Yesterday:"
+
+
+def test_a_long_paragraph_rich_in_links_is_still_the_context_of_the_embed_under_it():
+    # Its context is trimmed to 1,000 characters; the share of link text is of the whole paragraph.
+    links = " ".join(f'<a href="https://fx.example/{n}">the fictional report number {n} on the ferry</a>,'
+                     for n in range(30))
+    paragraph = (f"<p>The harbour office cited {links} and went on about the timetable. "
+                 + "The works will last the winter and the office will publish updates each week. " * 8 + "</p>")
+    embed = ('<blockquote class="twitter-tweet"><p>Ferry back.</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    [post] = extract_posts(page(paragraph + embed))
+    assert post.context.startswith("The harbour office cited the fictional report number 0")

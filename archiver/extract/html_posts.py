@@ -23,10 +23,10 @@ import ahocorasick_rs
 from lxml import etree
 
 from . import platforms
-from .plaintext import attributions, is_credit_label, make_post, trim_context
+from .plaintext import CONTEXT_CHARS, attributions, is_credit_label, make_post, trim_context
 from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
-from .posts import Post
+from .posts import Post, collapse
 from .regions import Regions, body_of
 
 _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
@@ -482,17 +482,19 @@ _MIN_CONTEXT_CHARS = 20  # scripts written without spaces have one word a senten
 _MAX_CONTEXT_LINK_SHARE = 0.75
 
 
-def _reads_as_prose(block, text: str | None) -> bool:
+def _reads_as_prose(block, lines: str, text: str | None) -> bool:
     """Whether a block reads as the article's words around a post: not a short
     label of two words ("Article content", read out to screen readers), unless it
     leads in ("Yesterday:"); not a credit ("Image: Fx Agency"); not a teaser that is all
-    link ("See also: <a>...</a>"). `text` is the block's, as the context shows it."""
+    link ("See also: <a>...</a>"). `lines` is the block's text, `text` that text as
+    the context shows it, trimmed: the share of link text is of the whole."""
     if not text or is_credit_label(text):
         return False
     if len(text) < _MIN_CONTEXT_CHARS and len(text.split()) < _MIN_CONTEXT_WORDS and not text.endswith(":"):
         return False
+    whole = len(text) if len(lines) <= CONTEXT_CHARS else len(collapse(lines))  # untrimmed when it fits
     linked = sum(len(" ".join(link.text_content().split())) for link in block.iter("a"))
-    return linked < _MAX_CONTEXT_LINK_SHARE * len(text)
+    return linked < _MAX_CONTEXT_LINK_SHARE * whole
 
 
 def _contains_taken(element, scan: _Scan) -> bool:
@@ -535,6 +537,7 @@ def _prose_text(block, scan: _Scan) -> str | None:
     """A block's text as a context shows it, None when it does not read as prose;
     read once however many posts it is near."""
     if block not in scan.block_texts:
-        text = trim_context(text_lines(block))
-        scan.block_texts[block] = text if _reads_as_prose(block, text) else None
+        lines = text_lines(block)
+        text = trim_context(lines)
+        scan.block_texts[block] = text if _reads_as_prose(block, lines, text) else None
     return scan.block_texts[block]

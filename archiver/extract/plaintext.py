@@ -515,7 +515,10 @@ def _nearest_prose(lines: list[str], first: int, last: int, prose: list[int]) ->
     return trim_context(lines[prose[after]]) if after < len(prose) else None
 
 
-def trim_context(text: str | None, limit: int = 1000) -> str | None:
+CONTEXT_CHARS = 1000  # a context is trimmed to this many characters
+
+
+def trim_context(text: str | None, limit: int = CONTEXT_CHARS) -> str | None:
     """Collapse a context paragraph and bound its length at a word boundary."""
     # A long text's collapsed start is the start of the collapsed text: only that is read.
     head = collapse(text[:4 * limit]) if text and len(text) > 4 * limit else None
