@@ -197,6 +197,21 @@ https://twitter.com/FxDesk/status/861871559790800896'>the desk said</a> and show
         ("twitter", "861871559790800896"), ("youtube", "FxDesk00001")]
 
 
+def test_a_link_whose_address_starts_with_white_space_is_read():
+    # Regression: the page's only post link, written `href="  https://..."` (browsers strip
+    # the spaces), was taken for a URL in text and never searched for in attributes.
+    html = f"""<body><article>{PROSE}<p>As <a href="  https://twitter.com/FxDesk/status/861871559790800897"
+>the desk said</a>, the ferry runs again.</p>{PROSE}</article></body>""".encode()
+    assert [post.post_id for post in extract_posts(html)] == ["861871559790800897"]
+
+
+def test_post_urls_only_in_scripts_and_inside_other_values_are_not_posts():
+    html = f"""<body><article>{PROSE}<script>var shared = "https://twitter.com/FxDesk/status/861871559790800896";</script>
+<button onclick="open('https://twitter.com/FxDesk/status/861871559790800897')">Open</button>
+<style>.fx {{ background: url(https://twitter.com/FxDesk/status/861871559790800898) }}</style>{PROSE}</article></body>""".encode()
+    assert extract_posts(html) == []
+
+
 def nested(depth: int) -> bytes:
     embed = ('<blockquote class="twitter-tweet"><p>Ferry running</p>&mdash; Fx Desk (@FxDesk) '
              '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')

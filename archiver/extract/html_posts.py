@@ -147,22 +147,37 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
     if "(@" in needles:
         needles.discard("(@")
         _find_attributions(scan)
-    if needles:
-        _find_links(scan, _links_query(sightings, needles))
+    query = _links_query(sightings, needles) if needles else ""
+    if query:
+        _find_links(scan, query)
     return _finish(scan)
 
 
 BODY_TAG = re.compile(rb"<body", re.I)
 # The attribute a URL token is the value of (`href="`, `data-url='`, `src=`, a value
-# starting on a new line), matched on the bytes before the token read backwards: a search
+# starting after white space), matched on the bytes before the token read backwards: a search
 # for it ending at the token tried every start in its window (7 µs a post URL, against 0.7).
-_ATTRIBUTE_BEFORE_REVERSED = re.compile(rb"\n?[\"']?\s*=\s*([-\w]*[A-Za-z])")
+_ATTRIBUTE_BEFORE_REVERSED = re.compile(rb"\s*[\"']?\s*=\s*([-\w]*[A-Za-z])")
+_TAG_NAME = re.compile(rb"[A-Za-z][-\w]*")
+_CODE_TAGS = frozenset({b"script", b"style", b"textarea"})
+_PLACE_WINDOW = 4096  # how far back the tag around a token is looked for: its own tag is near
 
 
-def _attribute_before(markup: bytes, token_start: int) -> str:
-    """The name of the attribute whose value starts at `token_start`, lowercased; "" for text."""
-    found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
-    return found.group(1)[::-1].decode("ascii").lower() if found else ""
+def _place_of(markup: bytes, token_start: int) -> str | None:
+    """Where the URL token at `token_start` is written: the name of the attribute
+    whose value it is, "" for text, None where no search can read it as a post (in
+    the middle of an attribute's value, in a script or a style). Only text needs
+    the search of every text node, the dearest of the page's searches; a tag not
+    found near the token counts as text."""
+    window = max(0, token_start - _PLACE_WINDOW)
+    tag_start = markup.rfind(b"<", window, token_start)
+    if tag_start > markup.rfind(b">", window, token_start) and markup[tag_start + 1:tag_start + 2].isalpha():
+        found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
+        return found.group(1)[::-1].decode("ascii").lower() if found else None
+    name = _TAG_NAME.match(markup, tag_start + 1) if tag_start >= 0 else None
+    if name and name.group(0).lower() in _CODE_TAGS:
+        return None
+    return ""
 
 
 @dataclass
@@ -196,7 +211,9 @@ def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
             needle = token[-120:]
             found.needles[needle] += 1
             found.hints[needle] = pattern
-            found.places.add(_attribute_before(markup, token_start))
+            place = _place_of(markup, token_start)
+            if place is not None:
+                found.places.add(place)
     return found
 
 
