@@ -292,3 +292,16 @@ def test_urls_written_in_text_between_links_keep_their_place_in_the_article():
             '<a href="https://twitter.com/FxDesk/status/1711350796907446363">the third</a>.</p>')
     html = f"<html><body><article>{PROSE}{para}</article></body></html>".encode()
     assert [p.post_id[-2:] for p in extract_posts(html)] == ["61", "62", "63"]
+
+
+def test_a_video_in_a_page_laid_out_in_plain_divs_is_not_a_feed():
+    # Regression: a page without classes lays its article out in sibling <div>s (dateline,
+    # title, video, downloads, text); the run of classless <div>s was taken for a feed of
+    # teasers, and the video above the text for furniture.
+    paragraphs = PROSE * 5
+    html = f"""<html><body><section><div><div>
+<div>The Fx Harbour Office. For immediate release</div><div>Weekly address: the ferry runs again</div>
+<div><div><iframe src="https://www.youtube.com/embed/FxDesk00001"></iframe></div></div><div>MP4 MP3</div>
+<div><div><div><div>{paragraphs}</div></div></div></div>
+</div></div></section></body></html>""".encode()
+    assert [(post.platform, post.post_id) for post in extract_posts(html)] == [("youtube", "FxDesk00001")]

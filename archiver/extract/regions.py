@@ -157,8 +157,13 @@ class Regions:
         return self._prose(region) * 2 < self._main_prose and _holds_search(region)
 
     def _in_feed(self, region) -> bool:
+        """Whether the region is one of a run of siblings of one kind (tag and class):
+        teasers, cards, feed items. Plain <div>s and <section>s without a class say
+        nothing of a kind: they are how pages without classes lay everything out."""
         parent = region.getparent()
         if parent is None or region.tag in ("p", "br", "span", "a"):
+            return False
+        if region.tag in ("div", "section") and not (region.get("class") or "").strip():
             return False
         counts = self._signatures.get(parent)
         if counts is None:
