@@ -1,7 +1,7 @@
 """Extraction on real layouts without labels: fictional posts injected into real pages.
 
     .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve inscriptis
-    .venv/bin/python bench/inject.py DIR [DIR ...] [--text [get_text|browser]] [--shapes] [-v]
+    .venv/bin/python bench/inject.py DIR [DIR ...] [--text [get_text|browser]] [--shapes] [--no-classes] [-v]
 
 (readability-lxml, Beautiful Soup and inscriptis are the measure's own readers, not the
 project's; --no-deps because readability-lxml asks for chardet below 6, which the
@@ -21,7 +21,9 @@ come out as the embed shows it.
 Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor;
 --text browser prints it as a browser's copy does, with inscriptis's layout: inline
 elements inside their line, a blank line between blocks and for <br><br>.
--v names the pages. Every account here is fictional.
+--no-classes strips every class and id from the pages first (the injected posts keep
+theirs): pages written without classes, or whose classes name nothing, must not turn
+the article's own parts into furniture. -v names the pages. Every account here is fictional.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -123,6 +126,15 @@ def injected(data: bytes, markup: str, paragraphs: list[int], place: str | None)
     return lxml.html.tostring(doc, encoding="us-ascii")
 
 
+def without_classes(data: bytes) -> bytes:
+    """The page with no class or id left on any element, in ASCII as `injected` writes it."""
+    doc = lxml.html.fromstring(data)
+    for element in doc.iter(lxml.etree.Element):
+        element.attrib.pop("class", None)
+        element.attrib.pop("id", None)
+    return lxml.html.tostring(doc, encoding="us-ascii")
+
+
 def as_text(page: bytes, layout: str) -> bytes:
     if layout == "browser":
         import inscriptis
@@ -175,6 +187,8 @@ def main() -> None:
                         help="measure the plain-text extractor on the pages printed as text, in this layout")
     parser.add_argument("--shapes", action="store_true",
                         help="inject an embed of each post shape of SHAPES instead of each form of FORMS")
+    parser.add_argument("--no-classes", action="store_true",
+                        help="strip every class and id from the pages before injecting")
     parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
     args = parser.parse_args()
     missing = [name for name in ("readability", "bs4", "inscriptis") if importlib.util.find_spec(name) is None]
@@ -187,6 +201,7 @@ def main() -> None:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             data = gunzipped(str(path), path.read_bytes(), 20 * 2**20)
             try:
+                data = without_classes(data) if args.no_classes else data
                 pages.append((path.name, data, main_paragraphs(data)))
             except Exception:  # noqa: BLE001 - a page readability or lxml cannot read is left out
                 continue
