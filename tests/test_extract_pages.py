@@ -305,3 +305,17 @@ def test_a_video_in_a_page_laid_out_in_plain_divs_is_not_a_feed():
 <div><div><div><div>{paragraphs}</div></div></div></div>
 </div></div></section></body></html>""".encode()
     assert [(post.platform, post.post_id) for post in extract_posts(html)] == [("youtube", "FxDesk00001")]
+
+
+def test_a_post_in_another_part_of_an_article_written_in_parts_is_not_in_a_feed():
+    # Regression: page builders write an article as blocks of one class; a video linked in
+    # the block before the long text was taken for an item of a feed, and dropped.
+    def block(inner: str) -> str:
+        return f'<div class="block text-block"><div class="content"><div class="html">{inner}</div></div></div>'
+
+    video = ('<p>Watch <a href="https://www.youtube.com/watch?v=FxDesk00001">the harbour video</a> '
+             "before reading on: it shows the ramp.</p>")
+    html = f"""<html><body><div><div class="layout"><div class="col">
+{block(video)}{block(PROSE * 5)}{block("<p>The council meets again next week.</p>")}
+</div></div></div></body></html>""".encode()
+    assert [(post.platform, post.post_id) for post in extract_posts(html)] == [("youtube", "FxDesk00001")]

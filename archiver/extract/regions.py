@@ -159,11 +159,17 @@ class Regions:
     def _in_feed(self, region) -> bool:
         """Whether the region is one of a run of siblings of one kind (tag and class):
         teasers, cards, feed items. Plain <div>s and <section>s without a class say
-        nothing of a kind: they are how pages without classes lay everything out."""
+        nothing of a kind: they are how pages without classes lay everything out.
+        Nor does the kind of the sibling holding the main text: an article written
+        in parts (page builders' blocks of one class) is not a feed of itself."""
         parent = region.getparent()
         if parent is None or region.tag in ("p", "br", "span", "a"):
             return False
         if region.tag in ("div", "section") and not (region.get("class") or "").strip():
+            return False
+        kind = (region.tag, region.get("class"))
+        index = self._chain_index.get(parent)
+        if index and (self._chain[index - 1].tag, self._chain[index - 1].get("class")) == kind:
             return False
         counts = self._signatures.get(parent)
         if counts is None:
@@ -171,7 +177,7 @@ class Regions:
             for child in parent:
                 key = (child.tag, child.get("class"))
                 counts[key] = counts.get(key, 0) + 1
-        return counts.get((region.tag, region.get("class")), 0) >= _FEED_SIZE
+        return counts.get(kind, 0) >= _FEED_SIZE
 
     def _prose(self, region) -> int:
         return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
