@@ -64,8 +64,9 @@ class Regions:
         self._prose_tags = tuple({p.tag for p in self.paragraphs}) or ("p",)
         self._chain = [self.main, *self.main.iterancestors()]
         self._chain_index = {element: index for index, element in enumerate(self._chain)}
-        self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)),
-                                   _article_guess(self._chain))
+        self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)), None)
+        if self._article_index is None:
+            self._article_index = _article_guess(self._chain, self._prose, sum(self.paragraphs.values()))
         self._last_prose: int | None = None
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
@@ -183,10 +184,14 @@ class Regions:
         return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
 
 
-def _article_guess(chain: list) -> int:
+def _article_guess(chain: list, prose, total: int) -> int:
     """Without an <article> or <main>: the main block's grandparent, or parent
-    when that is already the page's body."""
+    when that is already the page's body; higher up when the text goes on in
+    other blocks (page builders' chunks), as far as the first element holding
+    half of the page's prose."""
     index = min(2, len(chain) - 1)
+    while index + 1 < len(chain) and chain[index + 1].tag not in ("body", "html") and prose(chain[index]) * 2 < total:
+        index += 1
     while index > 0 and chain[index].tag in ("body", "html"):
         index -= 1
     return index
