@@ -1,7 +1,7 @@
 """Extraction on real layouts without labels: fictional posts injected into real pages.
 
     .venv/bin/pip install --no-deps readability-lxml lxml_html_clean cssselect beautifulsoup4 soupsieve inscriptis
-    .venv/bin/python bench/inject.py DIR [DIR ...] [--text [get_text|browser]] [--shapes] [--no-classes] [-v]
+    .venv/bin/python bench/inject.py DIR [DIR ...] [--text [get_text|browser]] [--shapes] [--strip classes,landmarks] [-v]
 
 (readability-lxml, Beautiful Soup and inscriptis are the measure's own readers, not the
 project's; --no-deps because readability-lxml asks for chardet below 6, which the
@@ -21,14 +21,17 @@ come out as the embed shows it.
 Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor;
 --text browser prints it as a browser's copy does, with inscriptis's layout: inline
 elements inside their line, a blank line between blocks and for <br><br>.
---no-classes strips every class and id from the pages first (the injected posts keep
-theirs): pages written without classes, or whose classes name nothing, must not turn
-the article's own parts into furniture. -v names the pages. Every account here is fictional.
+--strip classes takes every class and id off the pages first, --strip landmarks turns
+<article>, <main>, <section>, <aside>, <nav>, <header>, <footer> and <figure> into
+<div>s and drops role (embeds keep their own markup, the injected posts theirs): pages
+written without them must not turn the article's own parts into furniture, since class
+words and landmarks are signs, not verdicts. -v names the pages. Every account here is fictional.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import importlib.util
 import sys
 from collections import defaultdict
@@ -39,6 +42,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archiver.extract import extract_posts  # noqa: E402
+from archiver.extract.document import decode  # noqa: E402
 from archiver.sources import gunzipped  # noqa: E402
 
 STATUS = "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
@@ -126,13 +130,38 @@ def injected(data: bytes, markup: str, paragraphs: list[int], place: str | None)
     return lxml.html.tostring(doc, encoding="us-ascii")
 
 
-def without_classes(data: bytes) -> bytes:
-    """The page with no class or id left on any element, in ASCII as `injected` writes it."""
-    doc = lxml.html.fromstring(data)
+LANDMARKS = frozenset({"article", "main", "section", "aside", "nav", "header", "footer", "figure", "figcaption"})
+
+
+def stripped(data: bytes, strip: set[str]) -> bytes:
+    """The page without the classes and ids, or the landmarks, of `strip`, outside
+    its embeds (an element whose class names one, and all inside it), in ASCII
+    as `injected` writes it. Decoded as the extractor decodes it, so a page
+    that declares no charset keeps its letters."""
+    document = decode(data)
+    text = document.text if document.text is not None else data.decode(document.encoding, "replace")
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except ValueError:  # an XML declaration naming an encoding: lxml wants the bytes
+        doc = lxml.html.document_fromstring(data)
     for element in doc.iter(lxml.etree.Element):
-        element.attrib.pop("class", None)
-        element.attrib.pop("id", None)
+        if any(_is_embed(node) for node in (element, *element.iterancestors())):
+            continue
+        if "classes" in strip:
+            element.attrib.pop("class", None)
+            element.attrib.pop("id", None)
+        if "landmarks" in strip:
+            element.attrib.pop("role", None)
+            if element.tag in LANDMARKS:
+                element.tag = "div"
     return lxml.html.tostring(doc, encoding="us-ascii")
+
+
+_EMBED_CLASS = re.compile(r"tweet|instagram|tiktok|bluesky|fb-|youtube|embed|text-post|mastodon|telegram", re.I)
+
+
+def _is_embed(element) -> bool:
+    return bool(_EMBED_CLASS.search(element.get("class") or ""))
 
 
 def as_text(page: bytes, layout: str) -> bytes:
@@ -187,8 +216,8 @@ def main() -> None:
                         help="measure the plain-text extractor on the pages printed as text, in this layout")
     parser.add_argument("--shapes", action="store_true",
                         help="inject an embed of each post shape of SHAPES instead of each form of FORMS")
-    parser.add_argument("--no-classes", action="store_true",
-                        help="strip every class and id from the pages before injecting")
+    parser.add_argument("--strip", type=lambda v: set(v.split(",")), default=set(),
+                        help="take classes (and ids), landmarks or both (classes,landmarks) off the pages first")
     parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
     args = parser.parse_args()
     missing = [name for name in ("readability", "bs4", "inscriptis") if importlib.util.find_spec(name) is None]
@@ -201,7 +230,7 @@ def main() -> None:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             data = gunzipped(str(path), path.read_bytes(), 20 * 2**20)
             try:
-                data = without_classes(data) if args.no_classes else data
+                data = stripped(data, args.strip) if args.strip else data
                 pages.append((path.name, data, main_paragraphs(data)))
             except Exception:  # noqa: BLE001 - a page readability or lxml cannot read is left out
                 continue
