@@ -262,3 +262,58 @@ def test_a_long_sentence_keeps_the_hashtag_line_under_it():
             "#FxDerby\n" + ATTRIBUTION)
     assert fields(text)[0][4] == ("The home side won this time against the run of play, but it is still early "
                                   "in the season. #FxDerby")
+
+
+MARKDOWN_PAGE = """[Home](https://news.example/) | [World](https://news.example/world) | [Follow us](https://twitter.com/fx_outlet)
+
+# The ferry runs again
+
+By [Fx Reporter](https://news.example/staff/fx-reporter)
+
+The harbour office said on Tuesday that the ferry would run again after the storm,
+and the first cars went aboard at nine.
+
+> The ferry is running again, **first cars aboard**. [#FxHarbour](https://twitter.com/hashtag/FxHarbour?src=hash) [pic.twitter.com/AbCdEf1234](https://t.co/AbCdEf1234)
+>
+> — Fx Ferry Desk (@fx_ferry_desk) [July 9, 2021](https://twitter.com/fx_ferry_desk/status/1412345678901234567?ref_src=twsrc%5Etfw)
+
+More of the story follows, with [a link to our archive](https://news.example/archive).
+
+* [Our latest post](https://twitter.com/fx_outlet/status/1412345678901234999)
+* [Share](https://twitter.com/intent/tweet?url=https://news.example/ferry)
+"""
+
+
+def test_markdown_is_read_as_the_text_it_shows():
+    # html2text, reader services and scrapers print pages as Markdown: the quote marks, the
+    # link syntax and the emphasis are not the post's text, and the date's link is its permalink.
+    [post] = extract_posts(MARKDOWN_PAGE.encode())
+    assert (post.handle, post.author_name, post.date, post.post_id, post.text, post.media) == (
+        "fx_ferry_desk", "Fx Ferry Desk", "2021-07-09", "1412345678901234567",
+        "The ferry is running again, first cars aboard. #FxHarbour pic.twitter.com/AbCdEf1234",
+        ["pic.twitter.com/AbCdEf1234"])
+    assert post.url == "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
+
+
+def test_a_status_url_after_a_copied_attributions_date_gives_the_posts_id():
+    text = ("The harbour office said the ferry would run again after the storm, and it did.\n\n"
+            "The ferry is running again, first cars aboard.\n"
+            "— Fx Ferry Desk (@fx_ferry_desk) July 9, 2021 https://x.com/fx_ferry_desk/status/1412345678901234567\n\n"
+            "The harbour reopens on Monday.\n"
+            "— Fx Harbour (@fx_harbour) July 10, 2021 <https://twitter.com/fx_harbour/status/1412345678901234568>\n\n"
+            "The pier is closed for repairs.\n"
+            "— Fx Pier (@fx_pier) July 11, 2021 https://news.example/2021/07/11/pier\n")
+    posts = extract_posts(text.encode())
+    assert [(p.handle, p.post_id, p.text) for p in posts] == [
+        ("fx_ferry_desk", "1412345678901234567", "The ferry is running again, first cars aboard."),
+        ("fx_harbour", "1412345678901234568", "The harbour reopens on Monday."),
+        ("fx_pier", None, "The pier is closed for repairs.")]
+    assert posts[0].url == "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
+
+
+def test_text_with_a_link_or_two_in_markdown_form_stays_plain_text():
+    text = ("See [the notice](https://news.example/notice) and [the map](https://news.example/map).\n"
+            "The ferry is running again, first cars aboard.\n"
+            "— Fx Ferry Desk (@fx_ferry_desk) July 9, 2021\n")
+    [post] = extract_posts(text.encode())
+    assert post.text == "The ferry is running again, first cars aboard."

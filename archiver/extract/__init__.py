@@ -13,6 +13,7 @@ from lxml import etree
 from .article import html_article, text_article
 from .document import Document, decode, looks_like_html, names_utf8
 from .html_posts import html_posts
+from .markdown import looks_like_markdown, markdown_text
 from .plaintext import split_paragraphs, text_posts
 from .posts import Post, text_links
 
@@ -95,8 +96,9 @@ def extract_document(document: Document, base_url: str | None = None, *, metadat
         wanted = (posts or metadata) and not posts_only
         article = html_article(doc, base_url, markup) if wanted else {"url": base_url}
     else:
-        article = {"url": base_url} if posts_only else text_article(document.text, base_url)
-        posts = text_posts(split_paragraphs(document.text))
+        text = markdown_text(document.text) if looks_like_markdown(document.text) else document.text
+        article = {"url": base_url} if posts_only else text_article(text, base_url)
+        posts = text_posts(split_paragraphs(text))
         for position, post in enumerate(posts, start=1):
             post.position = position
     for post in posts:

@@ -43,9 +43,12 @@ ATTRIBUTION = re.compile(
 # media or link line: a byline or photo credit under a headline carries none.
 _BARE_ATTRIBUTION = re.compile(
     rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*"
-    rf"(?P<date>{_DATE})[ \t]*$",
+    rf"(?P<date>{_DATE})(?:[ \t]+<?(?P<link>https?://[^\s<>]+)>?)?[ \t]*$",
     re.M,
 )
+# The post's own URL printed after its date, as Markdown's date link reads (see markdown.py)
+# and as some copies keep it: `— Name (@handle) July 7, 2021 https://twitter.com/...`.
+_PERMALINK = re.compile(r"[ \t]+<?(https?://[^\s<>]+)>?")
 _CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
                      r"door|av|af|od|фото)\b", re.I)
 # A caption's credit line: "Image: Fx Agency", "Foto: ...".
@@ -246,10 +249,23 @@ def _attributed(lines: list[str], breaks: set[int] | None) -> list[_Cited]:
         kept = _post_lines(above, _given_joins(breaks, top, first, bool(prefix)))
         post = _twitter_post(match.group("handle"), collapse(match.group("name")),
                              collapse(match.group("date")), _join(kept))
+        _take_permalink(post, match, text)
         top = first - (len(kept) - (1 if prefix else 0))
         floor = _line_at(starts, match.end() - 1)
         cited.append(_Cited(min(top, first), floor, post))
     return cited
+
+
+def _take_permalink(post: Post, match: re.Match, text: str) -> None:
+    """The post's id and URL from a status URL printed after its date."""
+    from .platforms import match_url  # here, not at the top: the platforms read attributions with this module
+
+    link = match.groupdict().get("link")
+    if link is None and (permalink := _PERMALINK.match(text, match.end())):
+        link = permalink.group(1)
+    ref = match_url(link) if link else None
+    if ref and ref.platform == post.platform:
+        post.post_id, post.url = ref.post_id, ref.url
 
 
 def _bare_matches(text: str, lines: list[str], starts: list[int]) -> list[re.Match]:

@@ -1,0 +1,79 @@
+"""Markdown input (html2text, reader services, scrapers' page dumps) read as the text it shows.
+
+Markdown writes links as `[text](url)` and quotes as `> ` lines: read as they
+are, a copied embed's text keeps that markup and its attribution hides behind
+the quote marks. markdown-it-py (the field's CommonMark parser) reads it; the
+text is printed as a browser shows the rendered page (a link by its text,
+blocks apart by a blank line) and goes to the plain-text extractor, which finds
+posts only in the copied-embed forms: a page's whole Markdown holds its
+navigation and sidebars too, flattened, and none of their links is a citation.
+A date whose link is a post (an embed's permalink) keeps the URL after it,
+where the plain-text extractor takes the post's id from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import platforms
+from .dates import parse_date
+
+_INLINE_LINK = re.compile(r"\]\(\s*<?https?://")
+_MIN_LINKS = 3  # inline links a Markdown text writes; copied text has none
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Whether a plain text is Markdown: it writes links the Markdown way."""
+    count = 0
+    for _ in _INLINE_LINK.finditer(text):
+        count += 1
+        if count >= _MIN_LINKS:
+            return True
+    return False
+
+
+def markdown_text(text: str) -> str:
+    """The text a rendered Markdown document shows, a blank line between blocks.
+    A quotation is one line: a quoted embed's text is then its attribution's
+    line, which the plain-text extractor reads as the whole post, apart from
+    the prose around it (html2text and reader services quote embeds)."""
+    from markdown_it import MarkdownIt  # imported on first use: most inputs are HTML
+
+    blocks: list[str] = []
+    quoted: list[str] = []
+    depth = 0
+    for token in MarkdownIt("commonmark", {"html": False}).parse(text):
+        if token.type in ("inline", "fence", "code_block"):
+            shown = _inline_text(token.children or []) if token.type == "inline" else token.content.rstrip("\n")
+            (quoted if depth else blocks).append(shown)
+        elif token.type == "blockquote_open":
+            depth += 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+            if not depth:
+                blocks.append(" ".join(" ".join(quoted).split()))
+                quoted = []
+    return "\n\n".join(block for block in blocks if block.strip()) + "\n"
+
+
+def _inline_text(children: list) -> str:
+    """An inline run as shown: links by their text, images not at all, hard
+    breaks as line breaks; a date linking to a post (an embed's permalink) is followed by
+    the post's URL."""
+    parts: list[str] = []
+    href, shown = None, 0
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")  # a line break in the source, a space on the page
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "link_open":
+            href, shown = child.attrs.get("href"), len(parts)
+        elif child.type == "link_close":
+            label = "".join(parts[shown:]).strip()
+            if href and label and "://" not in label and platforms.match_url(href) and parse_date(label):
+                parts.append(f" {href}")
+            href = None
+    return "".join(parts)
