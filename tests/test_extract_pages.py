@@ -334,3 +334,13 @@ def test_a_post_in_a_later_chunk_of_an_article_without_landmarks_is_read():
 {chunk(PROSE * 4)}{chunk(PROSE * 2 + embed + PROSE)}{chunk(PROSE * 2)}
 </div></div></body></html>""".encode()
     assert [(p.post_id, p.text) for p in extract_posts(html)] == [("1412743195653046279", "Ferry running")]
+
+
+def test_generated_class_names_hold_no_furniture_words():
+    # Regression: CSS-in-JS names ("css-7f48ad") were split at their digits, and "ad" (a hex
+    # digit pair) read as a word for ads: a post after the text in such a block was dropped.
+    embed = ('<blockquote class="twitter-tweet"><p>Ferry running</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
+    html = f"""<html><body><div class="css-1c2b3a"><div class="css-09e4f1">{PROSE * 4}</div>
+<div class="css-7f48ad">{embed}</div></div></body></html>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1412743195653046279"]

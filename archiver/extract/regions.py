@@ -43,7 +43,11 @@ _EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "in
 _SEMANTIC_TAGS = frozenset({"nav", "aside", "footer"})
 _SEMANTIC_ROLES = frozenset({"navigation", "complementary", "contentinfo"})
 _ARTICLE = etree.XPath("self::article or self::main or @role='main' or @itemprop='articleBody'")
-_WORD = re.compile(r"[a-z]+")
+# The words of a lowercased class or id: the letters that open a part of a name (parts
+# split by "-", "_" or a space), with the digits after them ("sidebar2", "ad300"). A part
+# that mixes letters into digits is a generated hash ("css-7f48ad", "sc-1q2w3e"), whose
+# letters are no words: "ad" and "feed" are hex digits too.
+_WORD = re.compile(r"(?<![a-z0-9])([a-z]+)[0-9]*(?![a-z0-9])")
 _MIN_PARAGRAPH = 25   # characters: shorter paragraphs are labels, not prose
 _MIN_MAIN = 200       # characters of prose below which the page has no main text block
 _FEED_SIZE = 3
