@@ -21,7 +21,8 @@ come out as the embed shows it.
 Soup's get_text("\\n"), lines stripped) and measures the plain-text extractor;
 --text browser prints it as a browser's copy does, with inscriptis's layout: inline
 elements inside their line, a blank line between blocks and for <br><br>.
---strip classes takes every class and id off the pages first, --strip landmarks turns
+--strip classes takes every class and id off the pages first, --strip hashes renames
+each as CSS-in-JS tools do (`css-7f48ad`), --strip landmarks turns
 <article>, <main>, <section>, <aside>, <nav>, <header>, <footer> and <figure> into
 <div>s and drops role (embeds keep their own markup, the injected posts theirs): pages
 written without them must not turn the article's own parts into furniture, since class
@@ -31,6 +32,7 @@ words and landmarks are signs, not verdicts. -v names the pages. Every account h
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import importlib.util
 import sys
@@ -150,11 +152,20 @@ def stripped(data: bytes, strip: set[str]) -> bytes:
         if "classes" in strip:
             element.attrib.pop("class", None)
             element.attrib.pop("id", None)
+        if "hashes" in strip:
+            for name in ("class", "id"):
+                if element.get(name):
+                    element.set(name, " ".join(_hashed(token) for token in element.get(name).split()))
         if "landmarks" in strip:
             element.attrib.pop("role", None)
             if element.tag in LANDMARKS:
                 element.tag = "div"
     return lxml.html.tostring(doc, encoding="us-ascii")
+
+
+def _hashed(name: str) -> str:
+    """A class or id as CSS-in-JS tools generate them: `css-` and six hex digits."""
+    return "css-" + hashlib.md5(name.encode()).hexdigest()[:6]
 
 
 _EMBED_CLASS = re.compile(r"tweet|instagram|tiktok|bluesky|fb-|youtube|embed|text-post|mastodon|telegram", re.I)
@@ -217,7 +228,8 @@ def main() -> None:
     parser.add_argument("--shapes", action="store_true",
                         help="inject an embed of each post shape of SHAPES instead of each form of FORMS")
     parser.add_argument("--strip", type=lambda v: set(v.split(",")), default=set(),
-                        help="take classes (and ids), landmarks or both (classes,landmarks) off the pages first")
+                        help="take classes (and ids), landmarks or both (classes,landmarks) off the pages first, "
+                             "or rename the classes and ids as hashes")
     parser.add_argument("-v", "--verbose", action="store_true", help="name the pages missed, wrong or reporting the feed")
     args = parser.parse_args()
     missing = [name for name in ("readability", "bs4", "inscriptis") if importlib.util.find_spec(name) is None]

@@ -1,6 +1,6 @@
 """Copies of saved pages without their classes and ids, or their landmarks, to score as they are.
 
-    .venv/bin/python bench/strip.py SRC DST --strip classes,landmarks
+    .venv/bin/python bench/strip.py SRC DST --strip classes,landmarks   (or hashes)
 
 Writes each page of SRC to DST as `bench/inject.py --strip` reads it (embeds keep
 their markup). Scored against the dev set's gold, the copies show how much of
@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("target", type=Path)
     parser.add_argument("--strip", type=lambda v: set(v.split(",")), required=True,
-                        help="classes (and ids), landmarks, or both: classes,landmarks")
+                        help="classes (and ids), landmarks, both (classes,landmarks), or hashes")
     args = parser.parse_args()
     args.target.mkdir(parents=True, exist_ok=True)
     for path in sorted(p for p in args.source.iterdir() if p.is_file()):
