@@ -102,15 +102,21 @@ def test_youtube_videos_in_every_form_a_page_cites_them_and_never_playlists_or_c
     assert sorted(found(body)) == [("youtube", f"FxVideo000{n}") for n in range(1, 9)]
 
 
-def test_amp_pages_embed_youtube_and_instagram_by_id_alone():
-    # AMP versions of news pages replace the embed code with components naming the post by id.
+def test_amp_pages_embed_youtube_instagram_and_tiktok_by_id_alone():
+    # AMP versions of news pages replace the embed code with components naming the post by id
+    # (amp-tiktok by id or by the video's URL).
     body = ('<amp-youtube data-videoid="FxVideo0009" layout="responsive" width="480" height="270"></amp-youtube>'
             '<amp-instagram data-shortcode="FxHarbour01" data-captioned width="400" height="400"></amp-instagram>'
+            '<amp-tiktok width="325" height="575" data-src="7234567890123450007"></amp-tiktok>'
+            '<amp-tiktok data-src="https://www.tiktok.com/@fx.diver/video/7234567890123450008"></amp-tiktok>'
             '<amp-youtube data-videoid="not-an-id" layout="responsive"></amp-youtube>'
+            '<amp-tiktok data-src="fx-not-an-id"></amp-tiktok>'
             '<amp-instagram data-shortcode="" width="400"></amp-instagram>')
     assert found(body, "platform", "post_id", "url") == [
         ("youtube", "FxVideo0009", "https://www.youtube.com/watch?v=FxVideo0009"),
-        ("instagram", "FxHarbour01", "https://www.instagram.com/p/FxHarbour01/")]
+        ("instagram", "FxHarbour01", "https://www.instagram.com/p/FxHarbour01/"),
+        ("tiktok", "7234567890123450007", "https://www.tiktok.com/embed/v2/7234567890123450007"),
+        ("tiktok", "7234567890123450008", "https://www.tiktok.com/@fx.diver/video/7234567890123450008")]
 
 
 def test_tiktok_blockquote_gives_the_handle_of_its_cite_and_its_caption():

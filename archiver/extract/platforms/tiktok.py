@@ -1,4 +1,4 @@
-"""TikTok: `blockquote.tiktok-embed`, its embed-player iframes and `/@user/video/ID` links."""
+"""TikTok: `blockquote.tiktok-embed`, `amp-tiktok`, its embed-player iframes and `/@user/video/ID` links."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from ..posts import Post, PostRef, collapse, post_text
 
 NAME = "tiktok"
 HINTS = ("tiktok.com/",)
-EMBEDS = {"tiktok-embed": ".//blockquote[contains(@class, 'tiktok-embed')]"}
+EMBEDS = {"tiktok-embed": ".//blockquote[contains(@class, 'tiktok-embed')]",
+          "amp-tiktok": ".//amp-tiktok[@data-src]"}
 
 _VIDEO = re.compile(
     r"^(?:https?:)?(?://)?(?:(?:www|m)\.)?tiktok\.com/"
@@ -36,8 +37,9 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
-    ref = match_url(element.get("cite") or "")
-    video_id = (element.get("data-video-id") or "").strip()
+    # amp-tiktok names its video in data-src, by id or by the video's URL.
+    ref = match_url((element.get("cite") or element.get("data-src") or "").strip())
+    video_id = (element.get("data-video-id") or element.get("data-src") or "").strip()
     if not ref and video_id.isdigit():
         ref = _ref(video_id, None)
     if not ref:
