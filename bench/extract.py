@@ -15,7 +15,7 @@ most 2.5x), and `archiver extract --article`, which also reads every page's meta
 --shapes N times pages of N repeated parts in the shapes that once made extraction
 quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
-deep, N embeds quoted in Markdown), --depth D each of them under D nested <div>s: each should take seconds, not
+deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown), --depth D each of them under D nested <div>s: each should take seconds, not
 minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
@@ -23,6 +23,7 @@ minutes.
 from __future__ import annotations
 
 import argparse
+import html
 import resource
 import statistics
 import subprocess
@@ -139,6 +140,10 @@ SHAPES = {  # name -> page of n repeated parts (fictional account)
     "copied attributions": lambda n: "<article>" + "".join(
         f"<p>Post {i} pic.twitter.com/FxBench{i:05d}</p><p>&mdash; Fx Bench (@fx_bench) July 7, 2021</p>"
         for i in range(n // 2)) + "</article>",
+    "embeds in srcdoc frames": lambda n: "<article>" + "".join(
+        '<iframe srcdoc="' + html.escape(
+            f'<blockquote class="twitter-tweet"><p>Post {i}</p>&mdash; Fx Bench (@fx_bench) '
+            f'<a href="{_status(i)}">July 5, 2021</a></blockquote>') + '"></iframe>' for i in range(n)) + "</article>",
     "text without <p>, nested": lambda n: "<div>" * 2000 + "".join(
         f"<span>Line {i} of a text written without paragraphs.</span><br>" for i in range(n)) + (
         f'<a href="{_status(0)}">a post</a>' + "</div>" * 2000),

@@ -1,5 +1,6 @@
 """Whole outputs for realistic pages of every embed form, and the traps that are not posts."""
 
+import html
 import json
 from pathlib import Path
 
@@ -344,3 +345,15 @@ def test_generated_class_names_hold_no_furniture_words():
     html = f"""<html><body><div class="css-1c2b3a"><div class="css-09e4f1">{PROSE * 4}</div>
 <div class="css-7f48ad">{embed}</div></div></body></html>""".encode()
     assert [p.post_id for p in extract_posts(html)] == ["1412743195653046279"]
+
+
+def test_a_post_embedded_in_an_iframes_srcdoc_is_read_at_the_iframes_place():
+    # Some sites write the embed code into an iframe's srcdoc, a document in an attribute.
+    embed = html.escape('<blockquote class="twitter-tweet"><p>Ferry running</p>&mdash; Fx Desk (@FxDesk) '
+                        '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a>'
+                        '</blockquote><a href="https://twitter.com/intent/tweet?url=https://news.example/">Share</a>')
+    page = f"""<html><body><article>{PROSE}<p>The desk wrote:</p><iframe srcdoc="{embed}"></iframe>{PROSE}
+</article></body></html>""".encode()
+    [post] = extract_posts(page)
+    assert (post.post_id, post.handle, post.text, post.context) == (
+        "1412743195653046279", "FxDesk", "Ferry running", "The desk wrote:")

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
+import lxml.html
 from lxml import etree
 
 from . import platforms
@@ -36,7 +37,7 @@ _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
-PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@"}
+PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@", "srcdoc"}
 
 
 def _automaton(patterns: list[str], kind=ahocorasick_rs.MatchKind.LeftmostFirst) -> tuple:
@@ -133,16 +134,20 @@ class _Scan:
         return key[:-1] + (key[-1] + 0.5,)
 
 
-def html_posts(doc, markup: bytes, encoding: str = "utf-8") -> list[Post]:
+def html_posts(doc, markup: bytes, encoding: str = "utf-8", *, framed: bool = False) -> list[Post]:
     """The posts cited in a parsed HTML document, in article order, once each.
 
     `markup` is the page's HTML in an ASCII-compatible `encoding`: one scan of
-    it decides which node-by-node searches are worth running.
+    it decides which node-by-node searches are worth running. `framed`: the
+    document is an iframe's `srcdoc`, whose own frames are not read (a page
+    cannot nest them deeper than that to make the reading quadratic).
     """
     body = body_of(doc)
     scan = _Scan(body if body is not None else doc, doc)
     sightings = _sightings(markup, encoding, scan.match_url)
     _find_embeds(scan, sightings.seen)
+    if not framed and sightings.seen["srcdoc"]:
+        _find_framed(scan)
     needles = _outside_embeds(sightings.needles + Counter({"(@": sightings.seen["(@"]}), scan)
     if "(@" in needles:
         needles.discard("(@")
@@ -289,6 +294,28 @@ def _find_embeds(scan: _Scan, seen: Counter) -> None:
             if post:
                 scan.take(element)
                 scan.add(post, element, "embed")
+
+
+_FRAMES = etree.XPath(".//iframe[@srcdoc]")
+
+
+def _find_framed(scan: _Scan) -> None:
+    """Posts in an iframe's `srcdoc`: a document of its own, written in an
+    attribute, that some sites put their embed code in. Read as one, its posts
+    are the article's, at the iframe's place."""
+    for frame in _FRAMES(scan.root):
+        inner = frame.get("srcdoc") or ""
+        if not _HINT_SEARCH.find_matches_as_indexes(inner) or scan.skip(frame):
+            continue
+        try:
+            document = lxml.html.document_fromstring(inner)
+        except (etree.ParserError, ValueError):
+            continue  # nothing but white space or markup the parser refuses
+        posts = html_posts(document, inner.encode("utf-8", "replace"), framed=True)
+        for post in posts:
+            scan.add(post, frame, "embed")
+        if posts:
+            scan.take(frame)
 
 
 def _find_attributions(scan: _Scan) -> None:

@@ -7,14 +7,15 @@ cost a fraction of a parse, so its hits must be rejected without a parse.
 
 The prefilter looks for exactly the patterns the HTML extractor's own scan
 looks for (`html_posts.PATTERNS`: the platforms' URL hints, their embed
-markers, the `(@` of a copy-pasted attribution), in the same part of the page
+markers, the `(@` of a copy-pasted attribution, the `srcdoc` of a frame whose
+document of its own the extractor reads), in the same part of the page
 (from `<body`), so it is never False for a page the extractor finds posts in:
 the extractor reads nothing its scan did not see. A URL hint counts only when
 the token around it, cut and decoded as the extractor cuts it, is a post URL
 by the platform's own `match_url`; an embed marker counts unless its
 platform names what else the page must hold for its elements to be posts
 (`EMBED_NEEDS`: a `<blockquote` is a quotation unless the page says
-`twitter-tweet` somewhere); `(@` counts as it is. The answer is True at the
+`twitter-tweet` somewhere); `(@` and `srcdoc` count as they are. The answer is True at the
 first such hit.
 
 The patterns are found with Hyperscan, one pass for all of them: 0.08 ms on a
