@@ -317,3 +317,22 @@ def test_text_with_a_link_or_two_in_markdown_form_stays_plain_text():
             "— Fx Ferry Desk (@fx_ferry_desk) July 9, 2021\n")
     [post] = extract_posts(text.encode())
     assert post.text == "The ferry is running again, first cars aboard."
+
+
+def test_an_article_quoted_in_an_email_is_read_without_its_quote_marks():
+    text = ("> The harbour office said the ferry would run again after the storm, and it did.\n"
+            ">\n"
+            "> The ferry is running again, first cars aboard.\n"
+            "> pic.twitter.com/AbCdEf1234\n"
+            "> — Fx Ferry Desk (@fx_ferry_desk) July 9, 2021\n"
+            ">\n"
+            "> More of the story follows.\n")
+    assert fields(text) == [("fx_ferry_desk", "Fx Ferry Desk", "July 9, 2021", "2021-07-09",
+                             "The ferry is running again, first cars aboard. pic.twitter.com/AbCdEf1234",
+                             ["pic.twitter.com/AbCdEf1234"])]
+
+
+def test_zero_width_spaces_in_a_copied_attribution_are_read_past():
+    # Sites write "@\u200bdesk" so that a handle does not turn into a link.
+    text = "The ferry is running again.\n— Fx Ferry Desk (\u200b@\u200bfx_ferry_desk) July\u200b 9, 2021\n"
+    assert [(p.handle, p.date) for p in extract_posts(text.encode())] == [("fx_ferry_desk", "2021-07-09")]

@@ -185,12 +185,26 @@ def split_paragraphs(text: str) -> list[str]:
     whose lines `text_posts` tells apart (one paragraph a line, or the lines
     of a text extractor, where every inline element is a line).
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _unquoted(text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE))
     blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     lines = [line for line in text.split("\n") if line.strip()]
     if len(blocks) >= 2 and len(lines) <= 4 * len(blocks):
         return [b.strip("\n") for b in blocks]
     return ["\n".join(lines)] if lines else []
+
+
+# Zero-width spaces and joiners that copies carry (sites put them in handles so that
+# "@desk" does not link); not the zero-width (non-)joiner, which scripts and emoji need.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def _unquoted(text: str) -> str:
+    """A text quoted line by line (an e-mail's `> ` marks) without its marks,
+    when at least four lines in five carry them."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    quoted = sum(1 for line in lines if line.lstrip().startswith(">"))
+    return _QUOTE_MARKS.sub("", text) if lines and quoted * 5 >= len(lines) * 4 else text
 
 
 @dataclass
