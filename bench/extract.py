@@ -15,8 +15,8 @@ most 2.5x), and `archiver extract --article`, which also reads every page's meta
 --shapes N times pages of N repeated parts in the shapes that once made extraction
 quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
-deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown), --depth D each of them under D nested <div>s: each should take seconds, not
-minutes.
+deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown), --depth D
+each of the HTML ones under D nested <div>s: each should take seconds, not minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
 
@@ -161,8 +161,8 @@ TEXT_SHAPES = {
 def time_shapes(count: int, depth: int = 0) -> None:
     pages = [(name, f"<html><body>{'<div>' * depth}{make(count)}{'</div>' * depth}</body></html>")
              for name, make in SHAPES.items()] + [(name, make(count)) for name, make in TEXT_SHAPES.items()]
-    for name, page in pages:
-        data = page.encode()
+    for name, markup in pages:
+        data = markup.encode()
         start = time.perf_counter()
         posts = extract(data)["posts"]
         print(f"{name:>24}: {len(data) / 2**20:5.1f} MiB, {len(posts):>6} posts in {time.perf_counter() - start:6.2f} s")

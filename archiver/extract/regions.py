@@ -165,8 +165,9 @@ class Regions:
         """Whether the region is one of a run of siblings of one kind (tag and class):
         teasers, cards, feed items. Plain <div>s and <section>s without a class say
         nothing of a kind: they are how pages without classes lay everything out.
-        Nor does the kind of the sibling holding the main text: an article written
-        in parts (page builders' blocks of one class) is not a feed of itself."""
+        Nor is a region of the kind of its sibling holding the main text: an
+        article written in parts (page builders' blocks of one class) is not a
+        feed of itself."""
         parent = region.getparent()
         if parent is None or region.tag in ("p", "br", "span", "a"):
             return False
@@ -194,7 +195,8 @@ def _article_guess(chain: list, prose, total: int) -> int:
     other blocks (page builders' chunks), as far as the first element holding
     half of the page's prose."""
     index = min(2, len(chain) - 1)
-    while index + 1 < len(chain) and chain[index + 1].tag not in ("body", "html") and prose(chain[index]) * 2 < total:
+    while (index + 1 < len(chain) and chain[index + 1].tag not in ("body", "html")
+           and prose(chain[index]) * 2 < total):
         index += 1
     while index > 0 and chain[index].tag in ("body", "html"):
         index -= 1
