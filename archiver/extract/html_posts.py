@@ -20,10 +20,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
-import lxml.html
 from lxml import etree
 
 from . import platforms
+from .document import Document
+from .parse import parse_html
 from .plaintext import CONTEXT_CHARS, attributions, is_credit_label, make_post, trim_context
 from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
@@ -307,10 +308,7 @@ def _find_framed(scan: _Scan) -> None:
         inner = frame.get("srcdoc") or ""
         if not _HINT_SEARCH.find_matches_as_indexes(inner) or scan.skip(frame):
             continue
-        try:
-            document = lxml.html.document_fromstring(inner)
-        except (etree.ParserError, ValueError):
-            continue  # nothing but white space or markup the parser refuses
+        document, _ = parse_html(Document(inner, "utf-8", True))
         posts = html_posts(document, inner.encode("utf-8", "replace"), framed=True)
         for post in posts:
             scan.add(post, frame, "embed")
