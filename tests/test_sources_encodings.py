@@ -142,3 +142,17 @@ def test_html_no_encoding_reads_keeps_utf8_with_replacement_characters_and_says_
     assert [post.text for post in extract_document(document)["posts"]] == ["Crue"]
     assert document.encoding == "utf-8" and "\ufffd" in document.text
     assert document.warning.startswith("invalid UTF-8")
+
+
+@pytest.mark.parametrize("encoding", ["iso-8859-1", "windows-1252", "utf-8"])
+def test_an_xhtml_page_with_an_xml_declaration_is_read_in_any_encoding(encoding):
+    # Regression: lxml refuses a decoded str that declares an encoding, so an XHTML page
+    # in a legacy encoding was parsed as an empty tree and all its posts were lost, silently.
+    page = (f'<?xml version="1.0" encoding="{encoding}"?>\n'
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><body><div>'
+            + "<p>Le café du port a rouvert lundi après la tempête, selon la capitainerie.</p>" * 3
+            + '<p>Comme <a href="https://twitter.com/fx_desk/status/1412345678901234567">le dit le bureau</a>.</p>'
+            '</div></body></html>').encode(encoding)
+    assert [(p.post_id, p.context[:12]) for p in extract_posts(page)] == [("1412345678901234567", "Comme le dit")]

@@ -5,6 +5,7 @@ Pure functions: bytes or text in, a tree out.
 
 from __future__ import annotations
 
+import re
 import threading
 
 import lxml.html
@@ -20,6 +21,10 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
 
+
+# An XHTML page's `<?xml ... encoding="iso-8859-1"?>`: lxml refuses a str that declares
+# an encoding, and the text is decoded already (browsers ignore it in HTML too).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 # libxml2's depth limit with XML_PARSE_HUGE (huge_tree); 256 without it, which real
 # pages built of nested wrappers exceed.
@@ -42,7 +47,7 @@ def parse_html(document: Document) -> tuple:
         if utf8:
             root = lxml.html.document_fromstring(raw, parser=parser)
         else:
-            text = document.text
+            text = _XML_DECLARATION.sub("", document.text, count=1)
             if "\x00" in text:
                 text = text.replace("\x00", "")
             root = lxml.html.document_fromstring(text, parser=parser)
