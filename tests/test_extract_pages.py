@@ -357,3 +357,13 @@ def test_a_post_embedded_in_an_iframes_srcdoc_is_read_at_the_iframes_place():
     [post] = extract_posts(page)
     assert (post.post_id, post.handle, post.text, post.context) == (
         "1412743195653046279", "FxDesk", "Ferry running", "The desk wrote:")
+
+
+@pytest.mark.parametrize("at", ["&#64;", "&#x40;", "&commat;"])
+def test_a_copied_attribution_whose_at_sign_is_a_character_reference_is_read(at):
+    # Regression: the scan looked for "(@" in the raw markup only, so a page writing the
+    # handle's "@" as a reference never had its copied attributions searched.
+    html = f"""<html><body><article>{PROSE}<p>The ferry is running again, first cars aboard.</p>
+<p>&mdash; Fx Ferry Desk ({at}fx_ferry_desk) July 9, 2021</p>{PROSE}</article></body></html>""".encode()
+    assert [(p.handle, p.text) for p in extract_posts(html)] == [
+        ("fx_ferry_desk", "The ferry is running again, first cars aboard.")]

@@ -38,7 +38,9 @@ _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
-PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | {"(@", "srcdoc"}
+# "(@" opens a copied attribution's handle; pages also write its "@" as a character reference.
+_HANDLE_OPENINGS = ("(@", "(&#64;", "(&#064;", "(&#x40;", "(&#X40;", "(&commat;")
+PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | set(_HANDLE_OPENINGS) | {"srcdoc"}
 
 
 def _automaton(patterns: list[str], kind=ahocorasick_rs.MatchKind.LeftmostFirst) -> tuple:
@@ -149,7 +151,8 @@ def html_posts(doc, markup: bytes, encoding: str = "utf-8", *, framed: bool = Fa
     _find_embeds(scan, sightings.seen)
     if not framed and sightings.seen["srcdoc"]:
         _find_framed(scan)
-    needles = _outside_embeds(sightings.needles + Counter({"(@": sightings.seen["(@"]}), scan)
+    handles = sum(sightings.seen[opening] for opening in _HANDLE_OPENINGS)
+    needles = _outside_embeds(sightings.needles + Counter({"(@": handles}), scan)
     if "(@" in needles:
         needles.discard("(@")
         _find_attributions(scan)
