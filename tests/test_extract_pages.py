@@ -367,3 +367,18 @@ def test_a_copied_attribution_whose_at_sign_is_a_character_reference_is_read(at)
 <p>&mdash; Fx Ferry Desk ({at}fx_ferry_desk) July 9, 2021</p>{PROSE}</article></body></html>""".encode()
     assert [(p.handle, p.text) for p in extract_posts(html)] == [
         ("fx_ferry_desk", "The ferry is running again, first cars aboard.")]
+
+
+def test_a_link_after_an_attribute_holding_angle_brackets_is_read():
+    # Regression: a ">" in an earlier attribute made the link's own href look like text.
+    html = f"""<html><body><article>{PROSE}<p>As <a title="News > Ferry" data-tip="<b>Open</b>"
+href="https://twitter.com/FxDesk/status/1412743195653046279">the desk said</a>.</p>{PROSE}</article></body></html>"""
+    assert [p.post_id for p in extract_posts(html.encode())] == ["1412743195653046279"]
+
+
+def test_a_post_url_followed_by_an_apostrophe_reference_does_not_break_the_page():
+    # Regression: the token "...1279's" (written &#39;) went into an XPath string unescaped,
+    # and the search raised: the page gave no posts at all.
+    html = f"""<html><body><article>{PROSE}<p>See https://twitter.com/FxDesk/status/1412743195653046279&#39;s
+thread.</p>{PROSE}</article></body></html>"""
+    assert [p.post_id for p in extract_posts(html.encode())] == ["1412743195653046279"]

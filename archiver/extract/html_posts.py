@@ -178,11 +178,14 @@ def _place_of(markup: bytes, token_start: int) -> str | None:
     the middle of an attribute's value, in a script or a style). Only text needs
     the search of every text node, the dearest of the page's searches; a tag not
     found near the token counts as text."""
+    found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
+    if found:
+        return found.group(1)[::-1].decode("ascii").lower()
+    # Not a value's start: inside a tag that is the middle of a value; else text, or code.
     window = max(0, token_start - _PLACE_WINDOW)
     tag_start = markup.rfind(b"<", window, token_start)
     if tag_start > markup.rfind(b">", window, token_start) and markup[tag_start + 1:tag_start + 2].isalpha():
-        found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
-        return found.group(1)[::-1].decode("ascii").lower() if found else None
+        return None
     name = _TAG_NAME.match(markup, tag_start + 1) if tag_start >= 0 else None
     if name and name.group(0).lower() in _CODE_TAGS:
         return None
@@ -373,14 +376,15 @@ _MAX_NAMED_ATTRIBUTES = 32  # real pages write post URLs in a handful of attribu
 
 def _any_of(*choices: set[str]) -> str:
     """An XPath test for the strings of the smallest choice, the first (most
-    precise) of equals. Needles and hints hold no quote: quotes end a URL token.
-    A needle with a control character (a damaged page) cannot be written in an
-    XPath: its choice is left for the hints'."""
+    precise) of equals. Hints hold no quote, and a needle holds one only when the
+    markup wrote it as a reference (`&#39;`), since quotes end a URL token. A
+    needle with a quote or a control character (a damaged page) cannot be
+    written in an XPath string: its choice is left for the hints'."""
     usable = [choice for choice in choices if not any(_NOT_IN_XPATH.search(string) for string in choice)]
     return " or ".join(f"contains(., '{string}')" for string in sorted(min(usable, key=len)))
 
 
-_NOT_IN_XPATH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_IN_XPATH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff']")
 
 
 def _domain_endings(hints: set[str]) -> set[str]:
