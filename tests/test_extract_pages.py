@@ -382,3 +382,17 @@ def test_a_post_url_followed_by_an_apostrophe_reference_does_not_break_the_page(
     html = f"""<html><body><article>{PROSE}<p>See https://twitter.com/FxDesk/status/1412743195653046279&#39;s
 thread.</p>{PROSE}</article></body></html>"""
     assert [p.post_id for p in extract_posts(html.encode())] == ["1412743195653046279"]
+
+
+def test_comments_holding_more_prose_than_the_story_stay_outside_it():
+    # Review of ae9124b: the guessed article climbed to the element holding half the page's
+    # prose, which took in a long comments section, and a reader's link became a citation.
+    reply = "<p>" + "I agree with the harbour office and want more coverage of the ferry. " * 2 + "</p>"
+    replies = "".join(f'<div class="reply"><span class="who">reader{i}</span><div class="said">{reply}</div></div>'
+                      for i in range(12))
+    replies += ('<div class="reply"><span class="who">reader_x</span><p>Look at <a href="https://twitter.com/'
+                'fx_reader/status/1412743195653046279">this post</a> of mine, it says it all.</p></div>')
+    html = f"""<html><body><div class="page"><div class="content"><div class="story"><h1>Ferry</h1>
+<div class="text">{PROSE * 4}</div></div></div><div class="responses"><h3>Responses</h3>{replies}</div></div>
+</body></html>""".encode()
+    assert extract_posts(html) == []
