@@ -302,12 +302,15 @@ def test_a_status_url_after_a_copied_attributions_date_gives_the_posts_id():
             "The harbour reopens on Monday.\n"
             "— Fx Harbour (@fx_harbour) July 10, 2021 <https://twitter.com/fx_harbour/status/1412345678901234568>\n\n"
             "The pier is closed for repairs.\n"
-            "— Fx Pier (@fx_pier) July 11, 2021 https://news.example/2021/07/11/pier\n")
+            "— Fx Pier (@fx_pier) July 11, 2021 https://news.example/2021/07/11/pier\n\n"
+            "The quay is open.\n"
+            "— Fx Quay (@fx_quay) July 12, 2021 https://twitter.com/fx_other/status/1412345678901234569\n")
     posts = extract_posts(text.encode())
     assert [(p.handle, p.post_id, p.text) for p in posts] == [
         ("fx_ferry_desk", "1412345678901234567", "The ferry is running again, first cars aboard."),
         ("fx_harbour", "1412345678901234568", "The harbour reopens on Monday."),
-        ("fx_pier", None, "The pier is closed for repairs.")]
+        ("fx_pier", None, "The pier is closed for repairs."),
+        ("fx_quay", None, "The quay is open.")]
     assert posts[0].url == "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
 
 

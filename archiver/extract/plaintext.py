@@ -271,14 +271,16 @@ def _attributed(lines: list[str], breaks: set[int] | None) -> list[_Cited]:
 
 
 def _take_permalink(post: Post, match: re.Match, text: str) -> None:
-    """The post's id and URL from a status URL printed after its date."""
+    """The post's id and URL from its status URL printed after its date: one of
+    the same platform and, when the URL names a handle, of the same handle (a
+    URL of another account's post there is a reply's or a quote's)."""
     from .platforms import match_url  # here, not at the top: the platforms read attributions with this module
 
     link = match.groupdict().get("link")
     if link is None and (permalink := _PERMALINK.match(text, match.end())):
         link = permalink.group(1)
     ref = match_url(link) if link else None
-    if ref and ref.platform == post.platform:
+    if ref and ref.platform == post.platform and (not ref.handle or ref.handle.lower() == post.handle.lower()):
         post.post_id, post.url = ref.post_id, ref.url
 
 
