@@ -339,3 +339,20 @@ def test_zero_width_spaces_in_a_copied_attribution_are_read_past():
     # Sites write "@\u200bdesk" so that a handle does not turn into a link.
     text = "The ferry is running again.\n— Fx Ferry Desk (\u200b@\u200bfx_ferry_desk) July\u200b 9, 2021\n"
     assert [(p.handle, p.date) for p in extract_posts(text.encode())] == [("fx_ferry_desk", "2021-07-09")]
+
+
+def test_markdown_keeps_what_copied_posts_need_of_its_markup():
+    # Review of 9fc79cf: a quotation holding two copied posts gave one; a handle written
+    # with underscores around it read as emphasis; a date line "1. Juli 2021" and a dash
+    # "- Name (@handle)" read as list items, losing their number and dash.
+    links = "[Home](https://news.example/) [World](https://news.example/world) [Map](https://news.example/map)"
+    text = (f"{links}\n\n"
+            "> The ferry is running again.\n>\n> — Fx Desk (@_fx_desk_) July 9, 2021\n>\n"
+            "> The pier is closed for repairs.\n>\n> — Fx Desk (@_fx_desk_) July 10, 2021\n\n"
+            "Die Fähre fährt wieder, erste Autos an Bord.\n\n— Fx Fähre (@fx_faehre)\n1. Juli 2021\n\n"
+            "The quay is open again.\n\n- Fx Quay (@fx_quay) July 12, 2021\n")
+    assert [(p.handle, p.date, p.text) for p in extract_posts(text.encode())] == [
+        ("_fx_desk_", "2021-07-09", "The ferry is running again."),
+        ("_fx_desk_", "2021-07-10", "The pier is closed for repairs."),
+        ("fx_faehre", "2021-07-01", "Die Fähre fährt wieder, erste Autos an Bord."),
+        ("fx_quay", "2021-07-12", "The quay is open again.")]

@@ -13,17 +13,25 @@ where the plain-text extractor takes the post's id from.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from . import platforms
 from .dates import parse_date
+from .plaintext import ATTRIBUTION
 
 _INLINE_LINK = re.compile(r"\]\(\s*<?https?://")
 _MIN_LINKS = 3  # inline links a Markdown text writes; copied text has none
+# Larger texts are read as plain text: markdown-it-py reads pathological Markdown (runs of
+# "[" or "![") at 13-20 s a MiB, and holds every token of the text at once. The dev pages
+# printed by html2text are 27 KiB on average, 103 KiB at most.
+_MAX_MARKDOWN = 512 * 2**10
 
 
 def looks_like_markdown(text: str) -> bool:
     """Whether a plain text is Markdown: it writes links the Markdown way."""
+    if len(text) > _MAX_MARKDOWN:
+        return False
     count = 0
     for _ in _INLINE_LINK.finditer(text):
         count += 1
@@ -32,43 +40,65 @@ def looks_like_markdown(text: str) -> bool:
     return False
 
 
-def markdown_text(text: str) -> str:
-    """The text a rendered Markdown document shows, a blank line between blocks.
-    A quotation is one line: a quoted embed's text is then its attribution's
-    line, which the plain-text extractor reads as the whole post, apart from
-    the prose around it (html2text and reader services quote embeds)."""
+@functools.cache
+def _parser():
     from markdown_it import MarkdownIt  # imported on first use: most inputs are HTML
 
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_text(text: str) -> str:
+    """The text of a Markdown document, a blank line between blocks, its lines
+    as written. A quotation is one block whose lines each end at an
+    attribution: a quoted embed's text is then its attribution's line, which
+    the plain-text extractor reads as the whole post, apart from the prose
+    around it (html2text and reader services quote embeds)."""
     blocks: list[str] = []
     quoted: list[str] = []
     depth = 0
-    for token in MarkdownIt("commonmark", {"html": False}).parse(text):
+    marker = ""  # a list item's marker, written before its first line as in the source
+    for token in _parser().parse(text):
         if token.type in ("inline", "fence", "code_block"):
             shown = _inline_text(token.children or []) if token.type == "inline" else token.content.rstrip("\n")
-            (quoted if depth else blocks).append(shown)
+            (quoted if depth else blocks).append(marker + shown)
+            marker = ""
+        elif token.type == "list_item_open":
+            marker = f"{token.info}{token.markup} "  # "- ", "1. "
         elif token.type == "blockquote_open":
             depth += 1
         elif token.type == "blockquote_close":
             depth -= 1
             if not depth:
-                blocks.append(" ".join(" ".join(quoted).split()))
+                blocks.append(_quotation(quoted))
                 quoted = []
     return "\n\n".join(block for block in blocks if block.strip()) + "\n"
 
 
+def _quotation(parts: list[str]) -> str:
+    """A quotation's paragraphs run together, a line ending after each attribution."""
+    lines, current = [], []
+    for part in parts:
+        current.append(" ".join(part.split()))
+        if ATTRIBUTION.search(current[-1]):
+            lines.append(" ".join(current))
+            current = []
+    return "\n".join(lines + ([" ".join(current)] if current else []))
+
+
 def _inline_text(children: list) -> str:
-    """An inline run as shown: links by their text, images not at all, hard
-    breaks as line breaks; a date linking to a post (an embed's permalink) is followed by
-    the post's URL."""
+    """An inline run as shown, its lines as written: links by their text, images
+    not at all, emphasis written with "_" kept (handles open and close with
+    it: "(@_fx_desk_)"); a date linking to a post (an embed's permalink) is
+    followed by the post's URL."""
     parts: list[str] = []
     href, shown = None, 0
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type == "softbreak":
-            parts.append(" ")  # a line break in the source, a space on the page
-        elif child.type == "hardbreak":
+        elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
+        elif child.type in ("em_open", "em_close", "strong_open", "strong_close") and "_" in child.markup:
+            parts.append(child.markup)
         elif child.type == "link_open":
             href, shown = child.attrs.get("href"), len(parts)
         elif child.type == "link_close":
