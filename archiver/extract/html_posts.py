@@ -309,13 +309,17 @@ _FRAMES = etree.XPath(".//iframe[@srcdoc]")
 def _find_framed(scan: _Scan) -> None:
     """Posts in an iframe's `srcdoc`: a document of its own, written in an
     attribute, that some sites put their embed code in. Read as one, its posts
-    are the article's, at the iframe's place."""
+    are the article's, at the iframe's place. A frame whose bytes the backfill
+    prefilter rules out is not parsed: thousands of frames naming a platform
+    cost a scan each, not an extraction."""
+    from .prefilter import may_cite_posts  # here, not at the top: the prefilter reads this module's patterns
+
     for frame in _FRAMES(scan.root):
-        inner = frame.get("srcdoc") or ""
-        if not _HINT_SEARCH.find_matches_as_indexes(inner) or scan.skip(frame):
+        inner = (frame.get("srcdoc") or "").encode("utf-8", "replace")
+        if not may_cite_posts(inner) or scan.skip(frame):
             continue
-        document, _ = parse_html(Document(inner, "utf-8", True))
-        posts = html_posts(document, inner.encode("utf-8", "replace"), framed=True)
+        document, _ = parse_html(Document(inner.decode("utf-8"), "utf-8", True))
+        posts = html_posts(document, inner, framed=True)
         for post in posts:
             scan.add(post, frame, "embed")
         if posts:
