@@ -359,7 +359,7 @@ def test_a_post_embedded_in_an_iframes_srcdoc_is_read_at_the_iframes_place():
         "1412743195653046279", "FxDesk", "Ferry running", "The desk wrote:")
 
 
-@pytest.mark.parametrize("at", ["&#64;", "&#x40;", "&commat;"])
+@pytest.mark.parametrize("at", ["&#64;", "&#x40;", "&commat;", "&#0064;", "&#64"])
 def test_a_copied_attribution_whose_at_sign_is_a_character_reference_is_read(at):
     # Regression: the scan looked for "(@" in the raw markup only, so a page writing the
     # handle's "@" as a reference never had its copied attributions searched.

@@ -38,8 +38,9 @@ _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
-# "(@" opens a copied attribution's handle; pages also write its "@" as a character reference.
-_HANDLE_OPENINGS = ("(@", "(&#64;", "(&#064;", "(&#x40;", "(&#X40;", "(&commat;")
+# "(@" opens a copied attribution's handle; pages also write its "@" as a character
+# reference, with or without leading zeros and the closing semicolon.
+_HANDLE_OPENINGS = ("(@", "(&#64", "(&#064", "(&#0064", "(&#x40", "(&#X40", "(&#x040", "(&#x0040", "(&commat;")
 PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | set(_HANDLE_OPENINGS) | {"srcdoc"}
 
 

@@ -44,9 +44,10 @@ _SEMANTIC_TAGS = frozenset({"nav", "aside", "footer"})
 _SEMANTIC_ROLES = frozenset({"navigation", "complementary", "contentinfo"})
 _ARTICLE = etree.XPath("self::article or self::main or @role='main' or @itemprop='articleBody'")
 # The words of a lowercased class or id: the letters that open a part of a name (parts
-# split by "-", "_" or a space), with the digits after them ("sidebar2", "ad300"). A part
-# that mixes letters into digits is a generated hash ("css-7f48ad", "sc-1q2w3e"), whose
-# letters are no words: "ad" and "feed" are hex digits too.
+# split by "-", "_" or a space), with only digits after them ("sidebar2", "ad300"). A part
+# with letters after its digits is a generated hash ("css-7f48ad", "sc-1q2w3e": "ad" and
+# "feed" are hex digits too) or a size ("ad300x250"), and gives no word; a hash that opens
+# with letters and ends in digits ("css-ad1234") still reads as one, a weak sign among others.
 _WORD = re.compile(r"(?<![a-z0-9])([a-z]+)[0-9]*(?![a-z0-9])")
 _MIN_PARAGRAPH = 25   # characters: shorter paragraphs are labels, not prose
 _MIN_MAIN = 200       # characters of prose below which the page has no main text block
@@ -175,8 +176,10 @@ class Regions:
             return False
         kind = (region.tag, region.get("class"))
         index = self._chain_index.get(parent)
-        if index and (self._chain[index - 1].tag, self._chain[index - 1].get("class")) == kind:
-            return False
+        if index is not None and index > 0:  # the parent holds the main text through a child
+            part = self._chain[index - 1]
+            if (part.tag, part.get("class")) == kind:
+                return False
         counts = self._signatures.get(parent)
         if counts is None:
             counts = self._signatures[parent] = {}
