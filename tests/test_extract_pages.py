@@ -396,3 +396,11 @@ def test_comments_holding_more_prose_than_the_story_stay_outside_it():
 <div class="text">{PROSE * 4}</div></div></div><div class="responses"><h3>Responses</h3>{replies}</div></div>
 </body></html>""".encode()
     assert extract_posts(html) == []
+
+
+def test_a_zero_width_space_in_an_embeds_handle_is_read_past():
+    # Sites write "@&#8203;desk" so that a handle does not link.
+    html = f"""<html><body><article>{PROSE}<blockquote class="twitter-tweet"><p>Ferry&#8203; running</p>&mdash;
+Fx Desk (@&#8203;FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a>
+</blockquote>{PROSE}</article></body></html>""".encode()
+    assert [(p.handle, p.author_name, p.text) for p in extract_posts(html)] == [("FxDesk", "Fx Desk", "Ferry running")]

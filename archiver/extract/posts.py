@@ -20,6 +20,11 @@ _GONE = re.compile(
     re.I,
 )
 
+# Zero-width spaces and joiners that pages and copies carry (sites put them in handles,
+# "@\u200bdesk", so that a handle does not link): read past. Not the zero-width
+# (non-)joiner, which scripts and emoji need.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+
 FIELDS = (
     "source", "platform", "post_id", "url", "handle", "author_name",
     "date_text", "date", "text", "media", "links", "context", "position",

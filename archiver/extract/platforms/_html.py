@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..posts import INVISIBLE
+
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "blockquote", "figure", "figcaption", "h1", "h2", "h3",
     "h4", "h5", "h6", "td", "th", "tr", "table", "dd", "dt", "dl", "pre", "section",
@@ -79,7 +81,7 @@ def text_lines(element) -> str:
         else:
             frames.pop()
             parts.append(frame[2])
-    return "".join(parts).strip()
+    return "".join(parts).translate(INVISIBLE).strip()
 
 
 def _tag(element) -> str:
