@@ -3,7 +3,7 @@
 Every account here is fictional.
 """
 
-from archiver.extract import extract_posts
+from archiver.extract import extract, extract_posts
 
 
 def fields(text: str) -> list[tuple]:
@@ -293,6 +293,7 @@ def test_markdown_is_read_as_the_text_it_shows():
         "The ferry is running again, first cars aboard. #FxHarbour pic.twitter.com/AbCdEf1234",
         ["pic.twitter.com/AbCdEf1234"])
     assert post.url == "https://twitter.com/fx_ferry_desk/status/1412345678901234567"
+    assert extract(MARKDOWN_PAGE.encode())["title"] == "The ferry runs again"
 
 
 def test_a_status_url_after_a_copied_attributions_date_gives_the_posts_id():

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .article import html_article, text_article
 from .document import Document, decode, looks_like_html
 from .html_posts import html_posts
-from .markdown import looks_like_markdown, markdown_text
+from .markdown import looks_like_markdown, read_markdown
 from .parse import parse_html
 from .plaintext import split_paragraphs, text_posts
 from .posts import Post, text_links
@@ -32,8 +32,8 @@ def extract_document(document: Document, base_url: str | None = None, *, metadat
         wanted = (posts or metadata) and not posts_only
         article = html_article(doc, base_url, markup) if wanted else {"url": base_url}
     else:
-        text = markdown_text(document.text) if looks_like_markdown(document.text) else document.text
-        article = {"url": base_url} if posts_only else text_article(text, base_url)
+        text, title = read_markdown(document.text) if looks_like_markdown(document.text) else (document.text, None)
+        article = {"url": base_url} if posts_only else text_article(text, base_url, title)
         posts = text_posts(split_paragraphs(text))
         for position, post in enumerate(posts, start=1):
             post.position = position

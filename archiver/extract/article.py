@@ -147,12 +147,13 @@ def _htmldate(doc, url: str | None) -> str | None:
         return None
 
 
-def text_article(text: str, base_url: str | None) -> dict:
-    """Metadata of a plain-text article: a dateline near the top gives the date."""
+def text_article(text: str, base_url: str | None, title: str | None = None) -> dict:
+    """Metadata of a plain-text article: a dateline near the top gives the date;
+    the title is a Markdown text's heading, when it has one."""
     dateline = _DATELINE.search(text[:2000])
     return {
         "url": base_url,
-        "title": None,
+        "title": title,
         "site": urlsplit(base_url).hostname if base_url and "://" in base_url else None,
         "language": None,
         "published": parse_date(dateline.group(1)) if dateline else None,

@@ -47,21 +47,27 @@ def _parser():
     return MarkdownIt("commonmark", {"html": False})
 
 
-def markdown_text(text: str) -> str:
-    """The text of a Markdown document, a blank line between blocks, its lines
-    as written. A quotation is one block whose lines each end at an
-    attribution: a quoted embed's text is then its attribution's line, which
-    the plain-text extractor reads as the whole post, apart from the prose
-    around it (html2text and reader services quote embeds)."""
+def read_markdown(text: str) -> tuple[str, str | None]:
+    """The text of a Markdown document and its title (its first top-level
+    heading), a blank line between blocks, its lines as written. A quotation
+    is one block whose lines each end at an attribution: a quoted embed's text
+    is then its attribution's line, which the plain-text extractor reads as
+    the whole post, apart from the prose around it (html2text and reader
+    services quote embeds)."""
     blocks: list[str] = []
     quoted: list[str] = []
     depth = 0
     marker = ""  # a list item's marker, written before its first line as in the source
+    title, in_title = None, False
     for token in _parser().parse(text):
         if token.type in ("inline", "fence", "code_block"):
             shown = _inline_text(token.children or []) if token.type == "inline" else token.content.rstrip("\n")
             (quoted if depth else blocks).append(marker + shown)
             marker = ""
+            if in_title:
+                title, in_title = " ".join(shown.split()) or None, False
+        elif token.type == "heading_open":
+            in_title = title is None and token.tag == "h1" and not depth
         elif token.type == "list_item_open":
             marker = f"{token.info}{token.markup} "  # "- ", "1. "
         elif token.type == "blockquote_open":
@@ -71,7 +77,7 @@ def markdown_text(text: str) -> str:
             if not depth:
                 blocks.append(_quotation(quoted))
                 quoted = []
-    return "\n\n".join(block for block in blocks if block.strip()) + "\n"
+    return "\n\n".join(block for block in blocks if block.strip()) + "\n", title
 
 
 def _quotation(parts: list[str]) -> str:
