@@ -322,21 +322,6 @@ def test_a_post_in_another_part_of_an_article_written_in_parts_is_not_in_a_feed(
     assert [(post.platform, post.post_id) for post in extract_posts(html)] == [("youtube", "FxDesk00001")]
 
 
-def test_a_post_in_a_later_chunk_of_an_article_without_landmarks_is_read():
-    # Regression: without <article> or <main>, the article was guessed to end two levels
-    # above its largest block of text; sites that cut the text into chunks (each chunk
-    # several wrappers deep) had the post in a later chunk taken for furniture outside it.
-    def chunk(inner: str) -> str:
-        return f'<div class="chunk"><div class="grid"><div class="body"><div class="inner">{inner}</div></div></div></div>'
-
-    embed = ('<blockquote class="twitter-tweet"><p>Ferry running</p>&mdash; Fx Desk (@FxDesk) '
-             '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
-    html = f"""<html><body><div class="page"><div class="content">
-{chunk(PROSE * 4)}{chunk(PROSE * 2 + embed + PROSE)}{chunk(PROSE * 2)}
-</div></div></body></html>""".encode()
-    assert [(p.post_id, p.text) for p in extract_posts(html)] == [("1412743195653046279", "Ferry running")]
-
-
 def test_generated_class_names_hold_no_furniture_words():
     # Regression: CSS-in-JS names ("css-7f48ad") were split at their digits, and "ad" (a hex
     # digit pair) read as a word for ads: a post after the text in such a block was dropped.

@@ -71,7 +71,7 @@ class Regions:
         self._chain_index = {element: index for index, element in enumerate(self._chain)}
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)), None)
         if self._article_index is None:
-            self._article_index = _article_guess(self._chain, self._prose)
+            self._article_index = _article_guess(self._chain)
         self._last_prose: int | None = None
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
@@ -192,34 +192,15 @@ class Regions:
         return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
 
 
-def _article_guess(chain: list, prose) -> int:
+def _article_guess(chain: list) -> int:
     """Without an <article> or <main>: the main block's grandparent, or parent
-    when that is already the page's body; higher up when the text is cut into
-    chunks (page builders' blocks, a CMS's story elements, an endless scroll's
-    stories): siblings of one kind (tag and first class) holding prose, the
-    highest such container being the article. Only the chain's own kind
-    counts: comments or a sidebar holding more prose than the story stay
-    outside it."""
+    when that is already the page's body. (Climbing higher, to take in a text
+    cut into chunks, was tried: grids repeat their row and column classes at
+    every level, and comments and sidebars came inside with the chunks.)"""
     index = min(2, len(chain) - 1)
-    for level in range(min(len(chain) - 1, _MAX_CHUNK_LEVEL)):
-        part, container = chain[level], chain[level + 1]
-        if container.tag in ("body", "html"):
-            break
-        kind = _first_class(part)
-        if kind and any(sibling is not part and sibling.tag == part.tag and _first_class(sibling) == kind
-                        and prose(sibling) for sibling in container):
-            index = max(index, level + 1)
     while index > 0 and chain[index].tag in ("body", "html"):
         index -= 1
     return index
-
-
-_MAX_CHUNK_LEVEL = 12  # how far above the main block its chunks are looked for
-
-
-def _first_class(element) -> str | None:
-    classes = (element.get("class") or "").split()
-    return classes[0] if classes else None
 
 
 def in_article(element) -> bool:
