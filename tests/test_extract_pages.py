@@ -389,3 +389,10 @@ def test_a_zero_width_space_in_an_embeds_handle_is_read_past():
 Fx Desk (@&#8203;FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a>
 </blockquote>{PROSE}</article></body></html>""".encode()
     assert [(p.handle, p.author_name, p.text) for p in extract_posts(html)] == [("FxDesk", "Fx Desk", "Ferry running")]
+
+
+def test_a_post_url_after_an_equals_sign_in_text_is_read():
+    # Second review: "key=URL" in text read as an attribute's value, so text was not searched.
+    html = f"""<html><body><article>{PROSE}<p>The desk's post (source=https://twitter.com/FxDesk/status/1412743195653046279)
+says the ferry runs again.</p>{PROSE}</article></body></html>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1412743195653046279"]

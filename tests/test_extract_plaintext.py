@@ -357,3 +357,22 @@ def test_markdown_keeps_what_copied_posts_need_of_its_markup():
         ("_fx_desk_", "2021-07-10", "The pier is closed for repairs."),
         ("fx_faehre", "2021-07-01", "Die Fähre fährt wieder, erste Autos an Bord."),
         ("fx_quay", "2021-07-12", "The quay is open again.")]
+
+
+def test_markdown_lists_of_handles_are_not_attributions_and_wrapped_prose_stays_one_paragraph():
+    # Second review: a bulleted list's "- " read as an attribution's dash (a comments list
+    # gave posts); "_" emphasis was kept in post texts; html2text's wrapped lines cut the
+    # context to its last line.
+    links = "[Home](https://news.example/) [World](https://news.example/world) [Map](https://news.example/map)"
+    text = (f"{links}\n\n"
+            "The harbour office said on Tuesday that the ferry would run again after\n"
+            "the storm, and the first cars went aboard at noon.\n\n"
+            "> Ferry _back_ on the __north__ route today\n>\n"
+            "> — Fx Desk (@fx_desk) [July 9, 2021](https://twitter.com/fx_desk/status/1412743195653046279)\n\n"
+            "2 comments\n\n"
+            "- Fx Reader One (@fx_reader1) July 9, 2021\n\n  Great piece on the ferry.\n\n"
+            "- Fx Reader Two (@fx_reader2) July 10, 2021\n\n  More of this, please.\n")
+    assert [(p.handle, p.text, p.context) for p in extract_posts(text.encode())] == [
+        ("fx_desk", "Ferry back on the north route today",
+         "The harbour office said on Tuesday that the ferry would run again after the storm, "
+         "and the first cars went aboard at noon.")]

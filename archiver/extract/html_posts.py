@@ -173,24 +173,24 @@ _CODE_TAGS = frozenset({b"script", b"style", b"textarea"})
 _PLACE_WINDOW = 4096  # how far back the tag around a token is looked for: its own tag is near
 
 
-def _place_of(markup: bytes, token_start: int) -> str | None:
-    """Where the URL token at `token_start` is written: the name of the attribute
-    whose value it is, "" for text, None where no search can read it as a post (in
-    the middle of an attribute's value, in a script or a style). Only text needs
-    the search of every text node, the dearest of the page's searches; a tag not
-    found near the token counts as text."""
+def _places_of(markup: bytes, token_start: int) -> tuple[str, ...]:
+    """Where the URL token at `token_start` may be written: the name of the
+    attribute whose value it opens, "" for text, nothing where no search can
+    read it as a post (the middle of an attribute's value, a script, a style).
+    Only text needs the search of every text node, the dearest of the page's
+    searches. What looks like a value's start (`source=https://...`) outside
+    a tag is text too; a tag not found near the token counts as text."""
     found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
-    if found:
-        return found.group(1)[::-1].decode("ascii").lower()
-    # Not a value's start: inside a tag that is the middle of a value; else text, or code.
     window = max(0, token_start - _PLACE_WINDOW)
     tag_start = markup.rfind(b"<", window, token_start)
-    if tag_start > markup.rfind(b">", window, token_start) and markup[tag_start + 1:tag_start + 2].isalpha():
-        return None
-    name = _TAG_NAME.match(markup, tag_start + 1) if tag_start >= 0 else None
-    if name and name.group(0).lower() in _CODE_TAGS:
-        return None
-    return ""
+    in_tag = tag_start > markup.rfind(b">", window, token_start) and markup[tag_start + 1:tag_start + 2].isalpha()
+    if found:
+        name = found.group(1)[::-1].decode("ascii").lower()
+        return (name,) if in_tag else (name, "")  # a ">" in an earlier value hides the tag
+    if in_tag:
+        return ()
+    tag = _TAG_NAME.match(markup, tag_start + 1) if tag_start >= 0 else None
+    return () if tag and tag.group(0).lower() in _CODE_TAGS else ("",)
 
 
 @dataclass
@@ -224,9 +224,7 @@ def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
             needle = token[-120:]
             found.needles[needle] += 1
             found.hints[needle] = pattern
-            place = _place_of(markup, token_start)
-            if place is not None:
-                found.places.add(place)
+            found.places.update(_places_of(markup, token_start))
     return found
 
 
