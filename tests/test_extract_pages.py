@@ -396,3 +396,16 @@ def test_a_post_url_after_an_equals_sign_in_text_is_read():
     html = f"""<html><body><article>{PROSE}<p>The desk's post (source=https://twitter.com/FxDesk/status/1412743195653046279)
 says the ferry runs again.</p>{PROSE}</article></body></html>""".encode()
     assert [p.post_id for p in extract_posts(html)] == ["1412743195653046279"]
+
+
+def test_a_grids_rows_beside_the_story_stay_outside_it():
+    # Second review: climbing the guessed article to the container of blocks of the story's
+    # kind took in a grid's other rows ("row" repeats at every level), and a reader's link
+    # under the story became a citation.
+    html = f"""<html><body><div class="container">
+<div class="row"><div class="col-md-8"><div class="story">{PROSE * 6}</div></div></div>
+<div class="row"><div class="col-md-8"><h3>Reader responses</h3><div class="response"><p>Fx Reader: see
+<a href="https://twitter.com/fx_reader/status/1412743195653046279">my post</a> about the delays.</p></div></div></div>
+<div class="row"><div class="col-md-12"><p>Fx Harbour News is an independent paper covering the coast.</p></div></div>
+</div></body></html>""".encode()
+    assert extract_posts(html) == []
