@@ -314,11 +314,12 @@ def _find_framed(scan: _Scan) -> None:
     from .prefilter import may_cite_posts  # here, not at the top: the prefilter reads this module's patterns
 
     for frame in _FRAMES(scan.root):
-        inner = (frame.get("srcdoc") or "").encode("utf-8", "replace")
-        if not may_cite_posts(inner) or scan.skip(frame):
+        text = frame.get("srcdoc") or ""
+        markup = text.encode("utf-8")  # an attribute the parser read holds no lone surrogate
+        if not may_cite_posts(markup) or scan.skip(frame):
             continue
-        document, _ = parse_html(Document(inner.decode("utf-8"), "utf-8", True))
-        posts = html_posts(document, inner, framed=True)
+        document, _ = parse_html(Document(text, "utf-8", True))
+        posts = html_posts(document, markup, framed=True)
         for post in posts:
             scan.add(post, frame, "embed")
         if posts:

@@ -49,7 +49,8 @@ def _parser():
 
 def read_markdown(text: str) -> tuple[str, str | None]:
     """The text of a Markdown document and its title (its first top-level
-    heading), a blank line between blocks, its lines as written. A quotation
+    heading), a blank line between blocks (see `_inline_text` for what a block
+    reads as). A quotation
     is one block whose lines each end at an attribution: a quoted embed's text
     is then its attribution's line, which the plain-text extractor reads as
     the whole post, apart from the prose around it (html2text and reader

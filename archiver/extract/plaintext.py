@@ -41,14 +41,15 @@ ATTRIBUTION = re.compile(
 )
 # Without a dash the attribution must be a line of its own, right under the post's
 # media or link line: a byline or photo credit under a headline carries none.
-_BARE_ATTRIBUTION = re.compile(
-    rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*"
-    rf"(?P<date>{_DATE})(?:[ \t]+<?(?P<link>https?://[^\s<>]+)>?)?[ \t]*$",
-    re.M,
-)
 # The post's own URL printed after its date, as Markdown's date link reads (see markdown.py)
 # and as some copies keep it: `— Name (@handle) July 7, 2021 https://twitter.com/...`.
-_PERMALINK = re.compile(r"[ \t]+<?(https?://[^\s<>]+)>?")
+_PERMALINK_AFTER = r"[ \t]+<?(?P<link>https?://[^\s<>]+)>?"
+_BARE_ATTRIBUTION = re.compile(
+    rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*"
+    rf"(?P<date>{_DATE})(?:{_PERMALINK_AFTER})?[ \t]*$",
+    re.M,
+)
+_PERMALINK = re.compile(_PERMALINK_AFTER)
 _CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
                      r"door|av|af|od|фото)\b", re.I)
 # A caption's credit line: "Image: Fx Agency", "Foto: ...".
@@ -275,7 +276,7 @@ def _take_permalink(post: Post, match: re.Match, text: str) -> None:
 
     link = match.groupdict().get("link")
     if link is None and (permalink := _PERMALINK.match(text, match.end())):
-        link = permalink.group(1)
+        link = permalink.group("link")
     ref = match_url(link) if link else None
     if ref and ref.platform == post.platform and (not ref.handle or ref.handle.lower() == post.handle.lower()):
         post.post_id, post.url = ref.post_id, ref.url
