@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .dates import parse_date
-from .posts import INVISIBLE, MEDIA_LINK, Post, collapse, media_links, post_text, text_links
+from .posts import MEDIA_LINK, Post, collapse, media_links, post_text, text_links, visible
 
 # Em, en, figure and horizontal-bar dashes, a hyphen or two, and the entity forms.
 _DASH = r"(?:[\u2012-\u2015]|--?|&mdash;|&#8212;)"
@@ -186,7 +186,7 @@ def split_paragraphs(text: str) -> list[str]:
     whose lines `text_posts` tells apart (one paragraph a line, or the lines
     of a text extractor, where every inline element is a line).
     """
-    text = _unquoted(text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE))
+    text = _unquoted(visible(text.replace("\r\n", "\n").replace("\r", "\n")))
     blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     lines = [line for line in text.split("\n") if line.strip()]
     if len(blocks) >= 2 and len(lines) <= 4 * len(blocks):

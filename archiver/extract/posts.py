@@ -23,7 +23,16 @@ _GONE = re.compile(
 # Zero-width spaces and joiners that pages and copies carry (sites put them in handles,
 # "@\u200bdesk", so that a handle does not link): read past. Not the zero-width
 # (non-)joiner, which scripts and emoji need.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_INVISIBLE = ("\u200b", "\u2060", "\ufeff")
+
+
+def visible(text: str) -> str:
+    """The text without zero-width spaces and joiners. One `str.replace` a
+    character: `str.translate` with a table is a Python lookup a character,
+    15 ms for a page's text outside Latin-1."""
+    for character in _INVISIBLE:
+        text = text.replace(character, "")
+    return text
 
 FIELDS = (
     "source", "platform", "post_id", "url", "handle", "author_name",

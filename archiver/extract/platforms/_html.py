@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..posts import INVISIBLE
+from ..posts import visible
 
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "blockquote", "figure", "figcaption", "h1", "h2", "h3",
@@ -81,7 +81,7 @@ def text_lines(element) -> str:
         else:
             frames.pop()
             parts.append(frame[2])
-    return "".join(parts).translate(INVISIBLE).strip()
+    return visible("".join(parts)).strip()
 
 
 def _tag(element) -> str:
