@@ -25,7 +25,8 @@ _DATELINE = re.compile(
 )
 
 
-_DATE_PUBLISHED = etree.XPath("//*[@itemprop='datePublished']")
+# By the attribute axis: a test of each element's attributes walks the tree twice as slowly.
+_DATE_PUBLISHED = etree.XPath("//@itemprop[. = 'datePublished']/..")
 
 
 def _head(doc):

@@ -7,7 +7,8 @@ A platform module defines:
   contains; the HTML extractor only looks closer at links that have one.
 - ``EMBEDS``: the platform's embed elements, as a mapping from a marker (a
   lowercase string the page's HTML must contain) to an XPath (``.//...``)
-  selecting them; pages without the marker are not searched. Empty when the
+  selecting them (an attribute's elements by the attribute axis,
+  ``.//@data-x/..``: twice as fast as ``.//*[@data-x]``); pages without the marker are not searched. Empty when the
   platform's embeds are plain iframes or links.
 - ``EMBED_NEEDS`` (optional): for a marker most of whose elements are not
   posts (any ``<blockquote``), strings one of which a page must also hold for

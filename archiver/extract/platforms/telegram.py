@@ -8,7 +8,7 @@ from ..posts import Post, PostRef
 
 NAME = "telegram"
 HINTS = ("t.me/", "telegram.me/", "telegram.dog/")
-EMBEDS = {"data-telegram-post": ".//*[@data-telegram-post]"}
+EMBEDS = {"data-telegram-post": ".//@data-telegram-post/.."}
 
 _POST = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/(?:s/)?"

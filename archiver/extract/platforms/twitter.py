@@ -16,8 +16,8 @@ from ._html import has_class, lang_of, text_lines
 NAME = "twitter"
 HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.com/",
          "platform.twitter.com/embed", "nitter.net/")
-EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//*[@data-tweet-id]",
-          "data-tweetid": ".//*[@data-tweetid]", "data-attrs": ".//div[@data-attrs]"}
+EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//@data-tweet-id/..",
+          "data-tweetid": ".//@data-tweetid/..", "data-attrs": ".//div[@data-attrs]"}
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
 # A blockquote is a post by its class, or by a status link and an attribution (a post URL).
 EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}

@@ -8,7 +8,7 @@ from ..posts import Post, PostRef
 
 NAME = "youtube"
 HINTS = ("youtube.com/", "youtu.be/", "youtube-nocookie.com/")
-EMBEDS = {"lite-youtube": ".//lite-youtube[@videoid]", "data-youtube-id": ".//*[@data-youtube-id]",
+EMBEDS = {"lite-youtube": ".//lite-youtube[@videoid]", "data-youtube-id": ".//@data-youtube-id/..",
           "amp-youtube": ".//amp-youtube[@data-videoid]"}
 
 _VIDEO = re.compile(
