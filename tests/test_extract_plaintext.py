@@ -229,10 +229,24 @@ ATTRIBUTION = "\u2014 Fx Ferries (@FxFerries)\nJuly 7, 2021\n"
 
 
 def test_post_in_short_paragraphs_without_media_is_kept_whole():
-    text = (PROSE + "Statement on the crossing:\nService resumes at nine this morning.\n"
+    text = (PROSE + "UPDATE on the crossing:\nService resumes at nine this morning.\n"
             "Thank you for your patience.\n" + ATTRIBUTION)
-    assert fields(text)[0][4] == ("Statement on the crossing: Service resumes at nine this morning. "
+    assert fields(text)[0][4] == ("UPDATE on the crossing: Service resumes at nine this morning. "
                                   "Thank you for your patience.")
+
+
+def test_the_articles_sentence_introducing_a_post_is_not_its_text():
+    # Articles introduce an embed with a sentence ending in a colon; the post's own
+    # words are what follows, with or without media, short or long.
+    post = "We will not back down. The budget passes next week and the pools open in June."
+    for lead_in in ("She tweeted:", "In a post on X, the fictional mayor wrote:", "Sie schrieb:"):
+        for media in ("", "\npic.twitter.com/FxPic00009"):
+            text = PROSE + lead_in + "\n" + post + media + "\n" + ATTRIBUTION
+            assert fields(text)[0][4] == post + media.replace("\n", " "), (lead_in, media)
+    # A byline and its date above a post are the article's too.
+    text = ("Fx harbour news\nBy Jane Fictional\nJuly 8, 2021\n" + post + "\npic.twitter.com/FxPic00009\n"
+            + ATTRIBUTION)
+    assert fields(text)[0][4] == post + " pic.twitter.com/FxPic00009"
 
 
 def test_short_lines_above_a_post_without_media_stay_out_unless_they_are_its_sentences():

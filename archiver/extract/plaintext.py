@@ -371,7 +371,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     one_paragraph = None
     for index, ((lines, wrapped, _), (below, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
         weight = sum(map(_weight, lines))
-        if wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line":
+        if wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line" or (join != "sentence" and _introduces(lines)):
             break
         if not attached:
             above_line = paragraphs[index + 1][0][-1] if index + 1 < len(paragraphs) else None
@@ -390,6 +390,24 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT:
         return one_paragraph
     return kept
+
+
+def _introduces(lines: list[str]) -> bool:
+    """Whether a paragraph above a post is the article's, introducing the post:
+    a sentence that ends in a colon ("She tweeted:", "In a post on X, the mayor
+    wrote:"), a byline or credit, a date alone. A post's own opening label
+    opens in capitals ("BREAKING:", "UPDATE on the crossing:") and stays, as does a colon
+    before a mention or hashtag the post goes on with (its caller asks only
+    of a paragraph the one below does not open so)."""
+    last = lines[-1]
+    if last.endswith((":", "\uff1a")):
+        first_word = lines[0].split()[0]
+        return not (len(first_word) > 1 and first_word.isupper())
+    return bool(_CREDIT.match(lines[0])) or (len(lines) == 1 and len(last) <= 40 and bool(_DATE_ALONE.fullmatch(last))
+                                               and parse_date(last) is not None)
+
+
+_DATE_ALONE = re.compile(r"[\w.,/ -]+\d{4}\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 
 def _joins(upper: str, lower: str) -> str | None:
