@@ -172,6 +172,14 @@ def test_share_button_pointing_at_a_status_is_not_a_citation():
     assert extract_posts(html) == []
 
 
+def test_retweet_and_like_buttons_carrying_a_tweets_id_are_not_citations():
+    html = f"""<body><article>{PROSE}<p>Help spread the word:
+    <a class="btn" href="https://twitter.com/intent/retweet?tweet_id=1711350796907446312"
+       data-tweet-id="1711350796907446312">Retweet</a>
+    <button class="like" data-tweet-id="1711350796907446312">Like</button></p>{PROSE}</article></body>""".encode()
+    assert extract_posts(html) == []
+
+
 def test_quoted_paragraphs_are_prose_and_comments_do_not_outweigh_the_article():
     quote = "<blockquote><p>" + "A long quoted passage from the fictional council's statement on the bridge. " * 4 + "</p></blockquote>"
     comment = "<li class='comment'><p>" + "A reader wrote a long comment about other things entirely. " * 5 + "</p></li>"
@@ -409,3 +417,12 @@ def test_a_grids_rows_beside_the_story_stay_outside_it():
 <div class="row"><div class="col-md-12"><p>Fx Harbour News is an independent paper covering the coast.</p></div></div>
 </div></body></html>""".encode()
     assert extract_posts(html) == []
+
+
+def test_ckeditors_oembed_and_an_old_object_embed_name_their_posts():
+    html = f"""<body><article>{PROSE}
+<figure class="media"><oembed url="https://twitter.com/FxDesk/status/861871559790800896"></oembed></figure>{PROSE}
+<object type="application/x-shockwave-flash" data="http://www.youtube.com/v/FxDesk00001&amp;hl=en"></object>
+{PROSE}</article></body>""".encode()
+    assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
+        ("twitter", "861871559790800896"), ("youtube", "FxDesk00001")]

@@ -67,7 +67,9 @@ _TOKEN_END = re.compile(rb"[^\s\"'<>()\[\]{}]*")
 # (`=` too, for unquoted attributes: `href=https://...`).
 _BOUNDARIES_TO_SPACE = bytes.maketrans(b"\t\r\n\"'<>()[]{}=", b" " * 14)
 _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
-_LINK_ATTRIBUTES = ("href", "src", "cite")
+# Where an element that is not a link names the post it shows: an iframe's src, a
+# quotation's cite, CKEditor's <oembed url>, an <object>'s data.
+_LINK_ATTRIBUTES = ("href", "src", "cite", "url", "data")
 _PROSE_PARAGRAPHS = etree.XPath(".//p[normalize-space()]")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 _WORD = re.compile(r"\S+")

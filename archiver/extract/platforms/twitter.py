@@ -59,6 +59,8 @@ def parse_embed(element) -> Post | None:
         return _parse_blockquote(element)
     if element.get("data-attrs") is not None:
         return _parse_card(element)
+    if element.tag in ("a", "button", "input"):
+        return None  # a Retweet or Like button carrying the id; a link to the post is read by its href
     tweet_id = (element.get("data-tweet-id") or element.get("data-tweetid") or "").strip()
     # amp-twitter and some CMSs put the whole status URL where the id belongs.
     ref = _ref(tweet_id) if tweet_id.isdigit() else match_url(tweet_id)
