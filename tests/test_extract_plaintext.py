@@ -390,3 +390,23 @@ def test_markdown_lists_of_handles_are_not_attributions_and_wrapped_prose_stays_
         ("fx_desk", "Ferry back on the north route today",
          "The harbour office said on Tuesday that the ferry would run again after the storm, "
          "and the first cars went aboard at noon.")]
+
+
+def test_a_name_and_handle_in_a_sentence_that_goes_on_past_a_date_are_not_an_attribution():
+    for text in (
+        "It is time to build.\n\u2014 Jane Fictional (@fict_col), Fxtown, July 7, 2021\n",
+        "The leaks began in spring. An account \u2014 Fx Leaks (@fx_leaks), created on March 3, 2021 \u2014 "
+        "posted dozens of files.\n",
+        "The first warning came from an account \u2014 Fx Alerts (@fx_alerts) on July 6, 2021, at noon, "
+        "and it reached few people.\n",
+        "Programme\n\u2014 Keynote: Jane Fictional (@fict_jane), July 7, 2021, 10:00\n",
+    ):
+        assert fields(text) == [], text
+
+
+def test_an_attribution_pasted_with_no_break_spaces_is_read():
+    text = ("Big news tonight: the fictional council voted for the bike lanes. pic.twitter.com/FxPic00010\r\n"
+            "\u2014\u00a0Fx Council\u00a0(@fx_council)\u00a0July\u00a07,\u00a02021\r\n\r\nOpponents objected.\r\n")
+    assert fields(text) == [("fx_council", "Fx Council", "July 7, 2021", "2021-07-07",
+                             "Big news tonight: the fictional council voted for the bike lanes. "
+                             "pic.twitter.com/FxPic00010", ["pic.twitter.com/FxPic00010"])]

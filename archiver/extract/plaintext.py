@@ -34,9 +34,14 @@ _DATE = (
 _NAME = r"(?:(?! - )[^\n\u2012-\u2015]){0,80}?"
 # Direction marks a right-to-left post or name carries around its attribution (LRM, RLM, ALM, isolates).
 _MARKS = "\u200e\u200f\u061c\u2066-\u2069"
+# White space within a line (a pasted attribution's may be no-break spaces) and direction marks.
+_GAP = rf"(?:[^\S\n]|[{_MARKS}])*"
+# The date opens with a word or a number and ends the line, or its permalink follows: a
+# name and handle in a sentence that goes on (", on July 6, 2021, at noon, ...") are prose.
 ATTRIBUTION = re.compile(
-    rf"(?:(?<=\s)|^)[{_MARKS}]*{_DASH}[ \t{_MARKS}]*\n?[ \t{_MARKS}]*(?P<name>{_NAME})[ \t{_MARKS}]*"
-    rf"\(@(?P<handle>{_HANDLE})\)[ \t{_MARKS}]*\n?[ \t{_MARKS}]*(?P<date>{_DATE})",
+    rf"(?:(?<=\s)|^)[{_MARKS}]*{_DASH}{_GAP}\n?{_GAP}(?P<name>{_NAME}){_GAP}"
+    rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}(?P<date>(?=[^\W_]){_DATE})"
+    rf"(?={_GAP}(?:$|<?https?://))",
     re.M,
 )
 # Without a dash the attribution must be a line of its own, right under the post's
