@@ -33,6 +33,17 @@ def test_attribution_is_not_part_of_the_text_when_the_embed_has_no_paragraph():
         "links": []}]
 
 
+def test_an_embed_whose_markup_a_formatter_wrapped_reads_as_the_browser_shows_it():
+    # Tidy and code formatters break the markup's lines anywhere; a browser shows spaces.
+    html = page('<blockquote class="twitter-tweet"><p lang="en">Ferry running again,\nfirst cars\naboard '
+                '<a href="https://t.co/AbCdEf1234">pic.twitter.com/AbCdEf1234</a></p>&mdash; Fx Harbour\n'
+                'Office (@FxDesk)\n<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7,\n'
+                '2021</a></blockquote>')
+    [post] = extract_posts(html)
+    assert (post.author_name, post.date, post.text) == (
+        "Fx Harbour Office", "2021-07-07", "Ferry running again, first cars aboard pic.twitter.com/AbCdEf1234")
+
+
 def test_attribution_in_its_own_paragraph_and_wordpress_split_text_are_handled():
     html = page('<blockquote class="twitter-tweet"><p>First cars aboard.</p><p>More at noon '
                 '<a href="https://t.co/LnK0000001">https://t.co/LnK0000001</a></p>'

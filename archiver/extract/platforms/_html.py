@@ -48,7 +48,8 @@ _NEAREST_LANG = etree.XPath("ancestor-or-self::*[@lang != '' or @data-lang != ''
 
 
 def text_lines(element) -> str:
-    """An element's text with line breaks where a reader sees them (br, blocks).
+    """An element's text with line breaks where a reader sees them (br, blocks),
+    and only there.
 
     The tree is walked with a stack of its own, not by recursion: embeds nest as
     deep as the parser reads (MAX_DEPTH), past Python's recursion limit. A frame
@@ -66,7 +67,7 @@ def text_lines(element) -> str:
             if tag == "a" and frame[1]:
                 parts.append(" ")  # two directly adjacent links read as two words
             frame[1] = tag == "a" and not child.tail
-            tail = child.tail or ""
+            tail = _rendered(child.tail)
             if tag == "br" or tag in _SKIP:
                 parts.append("\n" + tail if tag == "br" else tail)
                 continue
@@ -93,4 +94,10 @@ def _opening(element, parts: list[str]) -> None:
     if element.tag == "img" and element.get("alt"):
         parts.append(element.get("alt"))
     if element.text:
-        parts.append(element.text)
+        parts.append(_rendered(element.text))
+
+
+def _rendered(text: str | None) -> str:
+    """A text node as a browser shows it: a line break in the markup is a space
+    (a page wrapped by Tidy or a formatter breaks its lines anywhere)."""
+    return text.replace("\r", " ").replace("\n", " ") if text else ""
