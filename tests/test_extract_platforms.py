@@ -254,3 +254,18 @@ def test_an_embedding_service_showing_an_article_or_nesting_itself_shows_no_post
             '<script src="https://iframe.ly/embed.js"></script>'
             f'<iframe src="https://cdn.embedly.com/widgets/media.html?url={quote(nested, safe="")}"></iframe>')
     assert found(body) == []
+
+
+def test_older_and_newer_post_url_shapes_are_posts_and_players_of_channels_and_sounds_are_not():
+    body = ('<p>See <a href="https://www.youtube.com/watch/FxVideo0009">the video</a>, '
+            '<a href="https://www.facebook.com/video.php?v=1234567890123407">the old one</a>, '
+            '<a href="https://www.facebook.com/watch/live/?ref=watch_permalink&amp;v=1234567890123408">the live</a>, '
+            '<a href="https://www.tiktok.com/share/video/6812345678901234567?langCountry=en">the clip</a>, '
+            '<a href="https://www.threads.net/t/FxThr0003ef/">the thread</a> and '
+            '<a href="https://fx.social/@fx_engineer@fedi.example/112345678901234568">the reply</a>.</p>'
+            '<iframe src="https://www.youtube.com/embed/live_stream?channel=UCfx000000000000000000"></iframe>'
+            '<p>The sound is <a href="https://www.instagram.com/reels/audio/1789345612098765/">here</a>.</p>')
+    assert found(body, "platform", "post_id", "handle") == [
+        ("youtube", "FxVideo0009", None), ("facebook", "1234567890123407", None),
+        ("facebook", "1234567890123408", None), ("tiktok", "6812345678901234567", None),
+        ("threads", "FxThr0003ef", None), ("mastodon", "fx.social/112345678901234568", "fx_engineer@fedi.example")]

@@ -27,7 +27,7 @@ _PATH_POST = re.compile(
     re.I,
 )
 _SHARE = re.compile(_HOST + r"share/[pvr]/(?P<id>[A-Za-z0-9]{6,40})", re.I)
-_QUERY_POST = re.compile(_HOST + r"(?:permalink\.php|story\.php|photo\.php|photo/?|watch/?)(?:\?|$)", re.I)
+_QUERY_POST = re.compile(_HOST + r"(?:permalink\.php|story\.php|photo\.php|video\.php|photo/?|watch/?|watch/live/?)(?:\?|$)", re.I)
 _PLUGIN = re.compile(_HOST + r"plugins/(?:post|video)\.php\?", re.I)
 _FB_WATCH = re.compile(r"^(?:https?://)?fb\.watch/(?P<id>[A-Za-z0-9_-]{4,20})", re.I)
 

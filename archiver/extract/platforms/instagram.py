@@ -21,7 +21,7 @@ EMBEDS = {"instagram-media": ".//blockquote[contains(@class, 'instagram-media')]
 
 _POST = re.compile(
     r"^(?:https?:)?(?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/"
-    r"(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|reels|tv)/(?P<id>[A-Za-z0-9_-]{5,64})",
+    r"(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|reels|tv)/(?!audio/)(?P<id>[A-Za-z0-9_-]{5,64})",  # reels/audio/: a sound's page
     re.I,
 )
 _CODE = re.compile(r"^[A-Za-z0-9_-]{5,64}$")

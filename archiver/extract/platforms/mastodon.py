@@ -18,7 +18,7 @@ EMBEDS: dict[str, str] = {}
 
 _STATUS = re.compile(
     r"^(?:https?://)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})"
-    r"/(?:@(?P<user>[A-Za-z0-9_]{1,30})|users/(?P<user2>[A-Za-z0-9_]{1,30})/statuses)"
+    r"/(?:@(?P<user>[A-Za-z0-9_]{1,30}(?:@(?:[a-z0-9-]+\.)+[a-z]{2,})?)|users/(?P<user2>[A-Za-z0-9_]{1,30})/statuses)"
     r"/(?P<id>[0-9]{15,20})(?:/embed)?/?(?:[?#]\S*)?$",
     re.I,
 )
@@ -36,7 +36,9 @@ def match_url(url: str) -> PostRef | None:
         return None
     user = match.group("user") or match.group("user2")
     post_id = match.group("id")
-    return PostRef(NAME, f"{host}/{post_id}", f"https://{host}/@{user}/{post_id}", f"{user}@{host}")
+    # `/@name@server/ID`: a post of another server's account, as the reader's own server shows it.
+    handle = user if "@" in user else f"{user}@{host}"
+    return PostRef(NAME, f"{host}/{post_id}", f"https://{host}/@{user}/{post_id}", handle)
 
 
 def parse_embed(element) -> Post | None:

@@ -12,8 +12,8 @@ HINTS = ("threads.net/", "threads.com/")
 EMBEDS = {"text-post-media": ".//blockquote[contains(@class, 'text-post-media')]"}
 
 _POST = re.compile(
-    r"^(?:https?:)?(?://)?(?:www\.)?threads\.(?:net|com)/@(?P<handle>[A-Za-z0-9_.]{1,30})"
-    r"/post/(?P<id>[A-Za-z0-9_-]{5,64})",
+    r"^(?:https?:)?(?://)?(?:www\.)?threads\.(?:net|com)/(?:@(?P<handle>[A-Za-z0-9_.]{1,30})/post|t)"
+    r"/(?P<id>[A-Za-z0-9_-]{5,64})",  # /t/CODE: the share link, which names no account
     re.I,
 )
 
@@ -23,7 +23,8 @@ def match_url(url: str) -> PostRef | None:
     if not match:
         return None
     handle, code = match.group("handle"), match.group("id")
-    return PostRef(NAME, code, f"https://www.threads.net/@{handle}/post/{code}", handle)
+    url = f"https://www.threads.net/@{handle}/post/{code}" if handle else f"https://www.threads.net/t/{code}"
+    return PostRef(NAME, code, url, handle)
 
 
 def parse_embed(element) -> Post | None:

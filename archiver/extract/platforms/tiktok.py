@@ -15,7 +15,7 @@ EMBEDS = {"tiktok-embed": ".//blockquote[contains(@class, 'tiktok-embed')]",
 
 _VIDEO = re.compile(
     r"^(?:https?:)?(?://)?(?:(?:www|m)\.)?tiktok\.com/"
-    r"(?:@(?P<handle>[A-Za-z0-9_.]{1,30})/(?:video|photo)/|embed/(?:v2/)?|player/v1/|v/)(?P<id>[0-9]{8,25})",
+    r"(?:@(?P<handle>[A-Za-z0-9_.]{1,30})/(?:video|photo)/|embed/(?:v2/)?|player/v1/|v/|share/video/)(?P<id>[0-9]{8,25})",
     re.I,
 )
 # The caption: the section's own text, its hashtag and mention links, its paragraphs; not the

@@ -13,13 +13,13 @@ EMBEDS = {"lite-youtube": ".//lite-youtube[@videoid]", "data-youtube-id": ".//@d
 
 _VIDEO = re.compile(
     r"^(?:https?:)?(?://)?(?:(?:www|m|music)\.)?"
-    r"(?:youtube\.com/(?:watch/?\?(?:[^#\s]*?&)?v=|embed/|shorts/|live/|v/)"
+    r"(?:youtube\.com/(?:watch/?\?(?:[^#\s]*?&)?v=|watch/|embed/|shorts/|live/|v/)"
     r"|youtube-nocookie\.com/embed/|youtu\.be/)"
     r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])",
     re.I,
 )
 _ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_NOT_VIDEOS = {"videoseries"}
+_NOT_VIDEOS = {"videoseries", "live_stream"}  # a playlist's player, a channel's live player
 
 
 def _ref(video_id: str) -> PostRef | None:
