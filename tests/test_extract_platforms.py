@@ -269,3 +269,26 @@ def test_older_and_newer_post_url_shapes_are_posts_and_players_of_channels_and_s
         ("youtube", "FxVideo0009", None), ("facebook", "1234567890123407", None),
         ("facebook", "1234567890123408", None), ("tiktok", "6812345678901234567", None),
         ("threads", "FxThr0003ef", None), ("mastodon", "fx.social/112345678901234568", "fx_engineer@fedi.example")]
+
+
+def test_a_line_break_in_an_instagram_facebook_or_bluesky_embeds_text_is_a_space_and_a_media_placeholder_is_not_text():
+    instagram = ('<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/FxGram0003/">'
+                 '<p>Last crossing of the season.<br>Thank you all!<br>#harbour</p>'
+                 '<p>A post shared by Fx Harbour (@fx_harbour)</p></blockquote>')
+    facebook = ('<div class="fb-post" data-href="https://www.facebook.com/FxHarbour/posts/1234567890123409">'
+                '<blockquote cite="https://www.facebook.com/FxHarbour/posts/1234567890123409">'
+                '<p>The ferry leaves from the landing stage.<br>Buses run every 15 minutes.</p>'
+                'Posted by <a href="https://www.facebook.com/FxHarbour">Fx Harbour</a> on '
+                '<a href="https://www.facebook.com/FxHarbour/posts/1234567890123409">Monday, July 5, 2021</a>'
+                '</blockquote></div>')
+    bluesky = ('<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:fxharbour0000000000000/'
+               'app.bsky.feed.post/3kfxpost0001a"><p lang="en">The north quay closes on 30 April.<br><br>'
+               '<a href="https://bsky.app/profile/did:plc:fxharbour0000000000000/post/3kfxpost0001a?ref_src=embed">'
+               '[image or embed]</a></p>&mdash; Fx Harbour (<a href="https://bsky.app/profile/did:plc:'
+               'fxharbour0000000000000?ref_src=embed">@fxharbour.example</a>) <a href="https://bsky.app/profile/'
+               'did:plc:fxharbour0000000000000/post/3kfxpost0001a?ref_src=embed">April 1, 2024 at 9:00 AM</a>'
+               '</blockquote>')
+    assert found(instagram + facebook + bluesky, "platform", "text") == [
+        ("instagram", "Last crossing of the season. Thank you all! #harbour"),
+        ("facebook", "The ferry leaves from the landing stage. Buses run every 15 minutes."),
+        ("bluesky", "The north quay closes on 30 April.")]

@@ -22,6 +22,8 @@ _FRAME = re.compile(
     r"^(?:https?:)?//embed\.bsky\.app/embed/(?P<actor>[A-Za-z0-9.:_-]{3,253})/app\.bsky\.feed\.post/(?P<key>[a-z0-9]{6,20})",
     re.I,
 )
+# What the embed code prints where the post shows its images or a linked card.
+_MEDIA_PLACEHOLDER = re.compile(r"\s*\[image or embed\]\s*$")
 _AUTHOR = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>[A-Za-z0-9.:_-]+)\)")
 
 
@@ -50,7 +52,8 @@ def parse_embed(element) -> Post | None:
         return None
     post = Post.from_ref(ref)
     paragraphs = element.findall(".//p")
-    post.text = post_text(" ".join(text_lines(p) for p in paragraphs)) if paragraphs else None
+    text = " ".join(text_lines(p) for p in paragraphs)
+    post.text = post_text(_MEDIA_PLACEHOLDER.sub("", text)) if paragraphs else None
     post.media = media_links(post.text)
     author = _AUTHOR.search(text_lines(element))
     if author:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..dates import parse_date
 from ..posts import Post, PostRef, collapse, post_text
-from ._html import lang_of
+from ._html import lang_of, text_lines
 
 NAME = "facebook"
 HINTS = ("facebook.com/", "fb.watch/", "fb.com/")
@@ -73,7 +73,7 @@ def parse_embed(element) -> Post | None:
         post.date = parse_date(post.date_text, lang_of(element)) if post.date_text else None
         if where is not quote:
             paragraphs.remove(where)
-    post.text = post_text(" ".join(p.text_content() for p in paragraphs))
+    post.text = post_text(" ".join(text_lines(p) for p in paragraphs))  # a <br> is a space
     return post
 
 

@@ -12,7 +12,7 @@ import re
 
 from ..dates import parse_date
 from ..posts import Post, PostRef, collapse, post_text
-from ._html import lang_of, permalink_ref
+from ._html import lang_of, permalink_ref, text_lines
 
 NAME = "instagram"
 HINTS = ("instagram.com/", "instagr.am/")
@@ -67,7 +67,7 @@ def parse_embed(element) -> Post | None:
     if not ref:
         return None
     post = Post.from_ref(ref)
-    paragraphs = [(p, collapse(p.text_content())) for p in element.iterfind(".//p")]
+    paragraphs = [(p, collapse(text_lines(p))) for p in element.iterfind(".//p")]  # a <br> is a space
     paragraphs = [(p, line) for p, line in paragraphs if line]
     signed = [i for i, (_, line) in enumerate(paragraphs) if _HANDLE.search(line)]
     if signed:
