@@ -44,6 +44,14 @@ def test_an_embed_whose_markup_a_formatter_wrapped_reads_as_the_browser_shows_it
         "Fx Harbour Office", "2021-07-07", "Ferry running again, first cars aboard pic.twitter.com/AbCdEf1234")
 
 
+def test_an_embeds_display_name_holding_a_hyphen_is_read_whole():
+    html = page('<blockquote class="twitter-tweet"><p lang="en">Route 4 is on diversion.</p>&mdash; Fx Transit - '
+                'Service Alerts (@FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">'
+                'July 7, 2021</a></blockquote>')
+    [post] = extract_posts(html)
+    assert (post.author_name, post.text) == ("Fx Transit - Service Alerts", "Route 4 is on diversion.")
+
+
 def test_attribution_in_its_own_paragraph_and_wordpress_split_text_are_handled():
     html = page('<blockquote class="twitter-tweet"><p>First cars aboard.</p><p>More at noon '
                 '<a href="https://t.co/LnK0000001">https://t.co/LnK0000001</a></p>'

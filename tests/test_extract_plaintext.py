@@ -410,3 +410,13 @@ def test_an_attribution_pasted_with_no_break_spaces_is_read():
     assert fields(text) == [("fx_council", "Fx Council", "July 7, 2021", "2021-07-07",
                              "Big news tonight: the fictional council voted for the bike lanes. "
                              "pic.twitter.com/FxPic00010", ["pic.twitter.com/FxPic00010"])]
+
+
+def test_a_display_name_holding_a_hyphen_or_a_dash_is_read_whole():
+    text = ("Trams are running again on every line after the storm. pic.twitter.com/FxPic00011\n"
+            "\u2014 Fx Transit \u2013 Service Alerts (@fx_transit)\nJuly 7, 2021\n"
+            "Bridge open again, thanks for your patience. \u2014 Fx News - Live (@fx_live) July 8, 2021\n")
+    assert [(p[1], p[4]) for p in fields(text)] == [
+        ("Fx Transit \u2013 Service Alerts", "Trams are running again on every line after the storm. "
+                                            "pic.twitter.com/FxPic00011"),
+        ("Fx News - Live", "Bridge open again, thanks for your patience.")]

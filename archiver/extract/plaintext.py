@@ -36,14 +36,24 @@ _NAME = r"(?:(?! - )[^\n\u2012-\u2015]){0,80}?"
 _MARKS = "\u200e\u200f\u061c\u2066-\u2069"
 # White space within a line (a pasted attribution's may be no-break spaces) and direction marks.
 _GAP = rf"(?:[^\S\n]|[{_MARKS}])*"
-# The date opens with a word or a number and ends the line, or its permalink follows: a
-# name and handle in a sentence that goes on (", on July 6, 2021, at noon, ...") are prose.
-ATTRIBUTION = re.compile(
-    rf"(?:(?<=\s)|^)[{_MARKS}]*{_DASH}{_GAP}\n?{_GAP}(?P<name>{_NAME}){_GAP}"
-    rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}(?P<date>(?=[^\W_]){_DATE})"
-    rf"(?={_GAP}(?:$|<?https?://))",
-    re.M,
-)
+
+
+def _attribution(dash: str, name: str) -> re.Pattern:
+    """`— Name (@handle) date`: the date opens with a word or a number and ends
+    the line, or its permalink follows (a name and handle in a sentence that
+    goes on, ", on July 6, 2021, at noon, ...", are prose)."""
+    return re.compile(
+        rf"(?:(?<=\s)|^)[{_MARKS}]*{dash}{_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
+        rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}(?P<date>(?=[^\W_]){_DATE})"
+        rf"(?={_GAP}(?:$|<?https?://))",
+        re.M,
+    )
+
+
+ATTRIBUTION = _attribution(_DASH, _NAME)
+# Twitter's embed code writes an em dash before the name, which may hold a hyphen or a dash.
+_EM_DASHES = ("\u2014", "&mdash;", "&#8212;")
+_EM_DASH_ATTRIBUTION = _attribution("(?:" + "|".join(_EM_DASHES) + ")", r"[^\n.!?]{1,80}?")
 # Without a dash the attribution must be a line of its own, right under the post's
 # media or link line: a byline or photo credit under a headline carries none.
 # The post's own URL printed after its date, as Markdown's date link reads (see markdown.py)
@@ -135,8 +145,23 @@ def attributions(paragraph: str) -> list[Attribution]:
 
 
 def _matches(text: str) -> list[re.Match]:
-    """The dashed attributions of `text` whose date names a whole day."""
-    return [m for m in ATTRIBUTION.finditer(text) if parse_date(collapse(m.group("date")))]
+    """The dashed attributions of `text` whose date names a whole day, each
+    from the em dash Twitter writes before the name when the name holds a
+    hyphen or a dash of its own ("— Fx Transit - Alerts (@fx_transit)")."""
+    return [_from_em_dash(text, m) for m in ATTRIBUTION.finditer(text) if parse_date(collapse(m.group("date")))]
+
+
+def _from_em_dash(text: str, match: re.Match) -> re.Match:
+    """The attribution from an em dash earlier on its line, when one opens a
+    name running to the same handle without ending a sentence on the way."""
+    if match.group(0).lstrip(_MARKS).startswith(_EM_DASHES):
+        return match
+    start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - _MAX_NAME_CHARS)
+    for dash in re.finditer("|".join(_EM_DASHES), text[start:match.start()]):
+        wider = _EM_DASH_ATTRIBUTION.match(text, start + dash.start())
+        if wider and wider.end() == match.end():
+            return wider
+    return match
 
 
 def _post_text_above(text: str) -> str:
