@@ -420,3 +420,10 @@ def test_a_display_name_holding_a_hyphen_or_a_dash_is_read_whole():
         ("Fx Transit \u2013 Service Alerts", "Trams are running again on every line after the storm. "
                                             "pic.twitter.com/FxPic00011"),
         ("Fx News - Live", "Bridge open again, thanks for your patience.")]
+
+
+def test_an_attribution_dated_year_first_is_read():
+    text = ("A komp újra közlekedik.\n\u2014 Fx Kikötő (@fx_kikoto)\n2021. július 7.\n"
+            "Keltas vėl kursuoja.\n\u2014 Fx Uostas (@fx_uostas) 2021 m. liepos 7 d.\n")
+    assert [(p[0], p[1], p[3]) for p in fields(text)] == [
+        ("fx_kikoto", "Fx Kikötő", "2021-07-07"), ("fx_uostas", "Fx Uostas", "2021-07-07")]

@@ -3,7 +3,8 @@
 Most dates take a fast path: ISO 8601, RFC 2822 and Twitter's `created_at`
 (meta tags, JSON), and day-month-year phrases with month names of the languages
 embeds are most often printed in ("July 7, 2021", "9. Juli 2021", "7 de julio
-de 2021", "June 12th 2022", "3:45 PM - 22 Dec 2014"). Anything else goes to
+de 2021", "June 12th 2022", "3:45 PM - 22 Dec 2014"), and Hungarian and
+Lithuanian year-first ones ("2021. július 7."). Anything else goes to
 `dateparser`, in the page's language when it is known: dateparser without a
 language tries every locale it has, about 35 ms a date.
 """
@@ -33,7 +34,16 @@ _MONTH_NAMES = {
     11: "november nov novembre noviembre novembro",
     12: "december dec dezember dez décembre decembre déc diciembre dic dezembro dicembre",
 }
+# Languages that print the year first ("2021. július 7.", "2021 m. liepos 7 d."): Hungarian,
+# and Lithuanian's genitive month names.
+_YEAR_FIRST_MONTH_NAMES = {
+    1: "január jan sausio", 2: "február febr vasario", 3: "március márc kovo", 4: "április ápr balandžio",
+    5: "május máj gegužės", 6: "június jún birželio", 7: "július júl liepos", 8: "augusztus aug rugpjūčio",
+    9: "szeptember szept rugsėjo", 10: "október okt spalio", 11: "november nov lapkričio",
+    12: "december dec gruodžio",
+}
 _MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_YEAR_FIRST_MONTHS = {name: number for number, names in _YEAR_FIRST_MONTH_NAMES.items() for name in names.split()}
 _ISO = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _ORDINAL = r"(?:st|nd|rd|th|er|º|\.)?"
 # "July 7, 2021", "Sun, Jun 12 2022", "Wed Jul 07 10:00:00 +0000 2021" (Twitter's created_at).
@@ -44,6 +54,8 @@ _MONTH_FIRST = re.compile(
 _DAY_FIRST = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}}){_ORDINAL}\s*(?:de\s+)?(?P<month>[^\W\d_]{{3,10}})\.?,?\s+(?:de\s+)?"
     r"(?P<year>\d{4})(?!\d)", re.I)
+_YEAR_FIRST = re.compile(
+    r"(?<!\d)(?P<year>\d{4})\.?\s+(?:m\.\s+)?(?P<month>[^\W\d_]{3,12})\.?\s+(?P<day>\d{1,2})(?!\d)")
 _CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
 
 
@@ -81,9 +93,9 @@ def _fast_path(text: str) -> str | None:
     if cjk:
         return _day(*map(int, cjk.groups()))
     lowered = text.lower()
-    for pattern in (_MONTH_FIRST, _DAY_FIRST):
+    for pattern, months in ((_MONTH_FIRST, _MONTHS), (_DAY_FIRST, _MONTHS), (_YEAR_FIRST, _YEAR_FIRST_MONTHS)):
         for match in pattern.finditer(lowered):
-            month = _MONTHS.get(match.group("month"))
+            month = months.get(match.group("month"))
             if month:
                 return _day(int(match.group("year")), month, int(match.group("day")))
     return None
