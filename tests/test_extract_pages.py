@@ -426,3 +426,28 @@ def test_ckeditors_oembed_and_an_old_object_embed_name_their_posts():
 {PROSE}</article></body>""".encode()
     assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
         ("twitter", "861871559790800896"), ("youtube", "FxDesk00001")]
+
+
+def test_an_embed_closing_the_article_keeps_the_class_words_its_own_script_wrote():
+    # Pages saved after the embed scripts ran: Facebook's SDK adds fb_iframe_widget, the
+    # YouTube IFrame API names its iframes widget2.
+    html = f"""<body><div class="page"><article>{PROSE}{PROSE}
+<div class="fb-post fb_iframe_widget" data-href="https://www.facebook.com/FxHarbour/posts/1234567890123409">
+<span><iframe src="https://www.facebook.com/plugins/post.php?href=x"></iframe></span></div>
+<iframe id="widget2" src="https://www.youtube.com/embed/FxDesk00002?enablejsapi=1"></iframe>
+</article><aside class="sidebar"><div class="widget"><iframe id="widget3"
+src="https://www.youtube.com/embed/FxDesk00003"></iframe></div></aside></div></body>""".encode()
+    assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
+        ("facebook", "1234567890123409"), ("youtube", "FxDesk00002")]
+
+
+def test_a_page_builders_blocks_named_widgets_like_its_text_blocks_are_the_article():
+    block = '<div class="elementor-element elementor-widget elementor-widget-{kind}"><div class="elementor-widget-container">{body}</div></div>'
+    html = ("<body><main>" + block.format(kind="text-editor", body=PROSE * 2)
+            + block.format(kind="video", body='<iframe src="https://www.youtube.com/embed/FxDesk00004"></iframe>')
+            + block.format(kind="text-editor", body='<p>Follow the harbour on <a href="https://www.instagram.com/p/'
+                                                    'FxGram0004/">this post</a>.</p>')
+            + '</main><footer><div class="footer-widget"><a href="https://www.instagram.com/p/FxGram0005/">'
+              'Latest</a></div></footer></body>').encode()
+    assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
+        ("youtube", "FxDesk00004"), ("instagram", "FxGram0004")]

@@ -122,8 +122,8 @@ class _Scan:
         self._untaken.update(chain)
         return False
 
-    def skip(self, element) -> bool:
-        return self.is_taken(element) or self.regions.is_furniture(element)
+    def skip(self, element, embed: bool = False) -> bool:
+        return self.is_taken(element) or self.regions.is_furniture(element, embed)
 
     def add(self, post: Post, anchor, kind: str, after=None) -> None:
         """Record a post found at `anchor` (its block, for a URL in text: `after` is
@@ -296,7 +296,7 @@ def _find_embeds(scan: _Scan, seen: Counter) -> None:
         if marker not in seen and marker.upper() not in seen:
             continue
         for element in query(scan.root):
-            if scan.skip(element):
+            if scan.skip(element, embed=True):
                 continue
             post = platform.parse_embed(element)
             if post:
@@ -318,7 +318,7 @@ def _find_framed(scan: _Scan) -> None:
     for frame in _FRAMES(scan.root):
         text = frame.get("srcdoc") or ""
         markup = text.encode("utf-8")  # an attribute the parser read holds no lone surrogate
-        if not may_cite_posts(markup) or scan.skip(frame):
+        if not may_cite_posts(markup) or scan.skip(frame, embed=True):
             continue
         document, _ = parse_html(Document(text, "utf-8", True))
         posts = html_posts(document, markup, framed=True)
@@ -420,7 +420,7 @@ def _find_links(scan: _Scan, query: str) -> None:
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if href else "embed"
             # The furniture verdict last: it is the dearest test, and most candidates fail another.
-            if not refs or (kind == "link" and is_channel_entry(element)) or scan.skip(element):
+            if not refs or (kind == "link" and is_channel_entry(element)) or scan.skip(element, kind == "embed"):
                 continue
         else:
             element = node.getparent()

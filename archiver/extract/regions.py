@@ -12,8 +12,8 @@ on the way from a post up to the main block is furniture when it is:
 - a region beside the main text (a sibling of it or of a region holding it)
   that holds a search box: sidebars and page headers do, article text never;
 - or it shows two of these weak signs, one of them a class word or its place
-  outside the article: a furniture class/id word (sidebar, widget, share, ...),
-  a place outside the article, a feed (one of three or more siblings of the same
+  outside the article: a furniture class/id word (sidebar, widget, share, ...;
+  not one the article's own wrappers carry, nor an embed's own), a place outside the article, a feed (one of three or more siblings of the same
   tag and class: teaser lists, tweet timelines), a link list (mostly link text).
 
 A region holding half as much prose as the main block is never furniture by
@@ -72,6 +72,9 @@ class Regions:
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)), None)
         if self._article_index is None:
             self._article_index = _article_guess(self._chain)
+        # Words the article's own wrappers carry are how the page names its content blocks
+        # (page builders call every block a "widget"): no sign of furniture there.
+        self._article_words = set().union(*map(_words, self._chain[:self._article_index + 1]))
         self._last_prose: int | None = None
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
@@ -79,7 +82,10 @@ class Regions:
         self._child_indexes: dict = {}
         self._orders: dict = {}  # element -> its document_order
 
-    def is_furniture(self, element) -> bool:
+    def is_furniture(self, element, embed: bool = False) -> bool:
+        """Whether `element` is in page furniture. An `embed`'s own class words
+        are left out: embed scripts write their own ("fb_iframe_widget", an
+        iframe's "widget2"), whatever the page around them is."""
         chain = []
         node = element
         while node is not None and node not in self._chain_index and node not in self._verdicts:
@@ -94,7 +100,8 @@ class Regions:
         for region in reversed(chain):
             if place[0] and self._is_prose_article(region):
                 place = (False, place[1])
-            verdict = verdict or (region is beside and self._sidebar(region)) or self._judge(region, *place)
+            verdict = (verdict or (region is beside and self._sidebar(region))
+                       or self._judge(region, *place, words=not (embed and region is element)))
             self._verdicts[region] = (verdict, place)
         return verdict
 
@@ -141,14 +148,14 @@ class Regions:
         parent = node.getparent()
         return parent_key if parent is None else parent_key + (self._children(parent)[node],)
 
-    def _judge(self, region, outside: bool, trailing: bool) -> bool:
+    def _judge(self, region, outside: bool, trailing: bool, words: bool = True) -> bool:
         tag = region.tag if isinstance(region.tag, str) else ""
         role = region.get("role")
         if tag in _SEMANTIC_TAGS or role in _SEMANTIC_ROLES:
             return True
         if outside and (tag == "header" or role == "banner") and not in_article(region):
             return True
-        words = _furniture_words(region)
+        words = words and self._furniture_words(region)
         if not (words or outside):
             return False
         # Two signs, the link list measured last and only when it decides (it reads
@@ -157,6 +164,10 @@ class Regions:
         if not signs or self._prose(region) * 2 >= self._main_prose:
             return False
         return signs >= 2 or _link_list(region)
+
+    def _furniture_words(self, region) -> bool:
+        words = _words(region)
+        return bool((words & _FURNITURE_WORDS) - self._article_words) and not words & _EMBED_WORDS
 
     def _sidebar(self, region) -> bool:
         """A region beside the main text holding a search box and little prose."""
@@ -213,9 +224,8 @@ def _is_embed(element) -> bool:
                                                 & _EMBED_WORDS)
 
 
-def _furniture_words(region) -> bool:
-    words = set(_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
-    return bool(words & _FURNITURE_WORDS) and not words & _EMBED_WORDS
+def _words(region) -> set[str]:
+    return set(_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
 
 
 def _holds_search(region) -> bool:
