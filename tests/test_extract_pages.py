@@ -451,3 +451,14 @@ def test_a_page_builders_blocks_named_widgets_like_its_text_blocks_are_the_artic
               'Latest</a></div></footer></body>').encode()
     assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
         ("youtube", "FxDesk00004"), ("instagram", "FxGram0004")]
+
+
+def test_a_live_blogs_short_entries_beside_its_longest_one_are_cited():
+    entry = ('<article class="live-post"><time>10:{n:02d}</time><p>Update from the harbour.</p>'
+             '<blockquote class="twitter-tweet"><p>Quay {n} closed.</p>&mdash; Fx Desk (@FxDesk) '
+             '<a href="https://twitter.com/FxDesk/status/14127431956530462{n:02d}">July 7, 2021</a></blockquote></article>')
+    html = (f'<body><div class="live-blog"><article class="live-post">{PROSE * 2}</article>'
+            + "".join(entry.format(n=n) for n in (11, 12, 13))
+            + '</div><aside><article class="teaser"><a href="https://twitter.com/FxDesk/status/1412743195653046299">'
+              'Most read</a></article></aside></body>').encode()
+    assert [post.post_id for post in extract_posts(html)] == [f"14127431956530462{n}" for n in (11, 12, 13)]

@@ -98,7 +98,7 @@ class Regions:
             beside = chain[-1] if chain else None  # the region hanging from the main text's chain
             verdict, place = False, self._place(node, beside)
         for region in reversed(chain):
-            if place[0] and self._is_prose_article(region):
+            if place[0] and (self._is_prose_article(region) or self._is_entry_like_the_article(region)):
                 place = (False, place[1])
             verdict = (verdict or (region is beside and self._sidebar(region))
                        or self._judge(region, *place, words=not (embed and region is element)))
@@ -111,6 +111,14 @@ class Regions:
         Asked only of regions outside the article, each judged once."""
         return (region.tag == "article" and next(region.iterancestors("article"), None) is None
                 and self._prose(region) >= _MIN_MAIN)
+
+    def _is_entry_like_the_article(self, region) -> bool:
+        """An <article> beside the one holding the main text, of its class: a live
+        blog's entries, most of them a line and an embed, whose longest one holds
+        the main text."""
+        article = self._chain[self._article_index]
+        return (region.tag == "article" == article.tag and region.getparent() is article.getparent()
+                and region.get("class") == article.get("class"))
 
     def _place(self, anchor, top) -> tuple[bool, bool]:
         """Where a region hanging from `anchor` (an element holding the main block,
