@@ -203,6 +203,18 @@ def test_follow_us_list_of_items_and_icons_is_not_a_post_but_a_lone_item_is():
     assert found(body) == [("youtube", "FxVideo0012")]
 
 
+def test_follow_us_lists_of_icons_of_lines_and_of_divs_are_not_posts():
+    body = ('<p>Stay in touch:</p><ul><li><a aria-label="YouTube" href="https://www.youtube.com/watch?v=FxVideo0013">'
+            '<svg></svg></a></li><li><a title="Instagram" href="https://www.instagram.com/p/FxHarbour13/">'
+            '<i class="icon-ig"></i></a></li></ul>'
+            '<p>Follow the harbour<br><a href="https://www.instagram.com/p/FxHarbour14/">Instagram</a><br>'
+            '<a href="https://www.youtube.com/watch?v=FxVideo0014">YouTube</a></p>'
+            '<div class="socials"><div class="item"><a href="https://www.facebook.com/FxHarbour/posts/1234567890123410">'
+            'Facebook</a></div><div class="item"><a href="https://bsky.app/profile/fx.example/post/3kfxpost0002b">'
+            'Bluesky</a></div></div>')
+    assert found(body) == []
+
+
 def test_platform_name_as_the_text_of_a_lone_link_in_prose_is_still_a_post():
     body = '<p>The harbour master filmed it and posted it on <a href="https://youtu.be/FxVideo0010">YouTube</a>.</p>'
     assert found(body) == [("youtube", "FxVideo0010")]

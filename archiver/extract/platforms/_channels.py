@@ -24,7 +24,7 @@ _MAX_LABEL_WORDS = 3
 # The elements that wrap one entry of such a list, and how many children one may have (an icon
 # beside the link): a wider element is not an entry, and reading its text for each of its links
 # would make a paragraph of many links cost their count squared.
-_ITEM_TAGS = frozenset({"li", "span", "strong", "b", "em"})
+_ITEM_TAGS = frozenset({"li", "span", "strong", "b", "em", "div", "p"})
 _MAX_ITEM_CHILDREN = 3
 
 
@@ -33,14 +33,31 @@ def is_channel_entry(link) -> bool:
     if _label(link) not in PLATFORM_LABELS:
         return False
     item = _item(link)
-    before = item.getprevious()
-    after = item.getnext()
-    return (_is_entry(before) and _SEPARATOR.fullmatch(before.tail or "") is not None
-            or _is_entry(after) and _SEPARATOR.fullmatch(item.tail or "") is not None)
+    before, between_before = _sibling(item, "getprevious")
+    after, between_after = _sibling(item, "getnext")
+    return (_is_entry(before) and _SEPARATOR.fullmatch(between_before) is not None
+            or _is_entry(after) and _SEPARATOR.fullmatch(between_after) is not None)
+
+
+def _sibling(item, step: str) -> tuple:
+    """The sibling entry before or after `item`, past <br>s, and the text between them."""
+    between = [item.tail or ""] if step == "getnext" else []
+    sibling = getattr(item, step)()
+    while sibling is not None and sibling.tag == "br":
+        between.append(sibling.tail or "")
+        sibling = getattr(sibling, step)()
+    if step == "getprevious" and sibling is not None:
+        between.append(sibling.tail or "")
+    return sibling, "".join(between)
 
 
 def _label(element) -> str:
-    return (collapse(element.text_content()) or "").casefold()
+    """What a link reads as: its text, or for an icon its aria-label or title."""
+    text = collapse(element.text_content())
+    if text:
+        return text.casefold()
+    link = element if element.tag == "a" else element.find(".//a")
+    return (collapse(link.get("aria-label") or link.get("title")) or "").casefold() if link is not None else ""
 
 
 def _item(link):
