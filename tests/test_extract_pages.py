@@ -462,3 +462,11 @@ def test_a_live_blogs_short_entries_beside_its_longest_one_are_cited():
             + '</div><aside><article class="teaser"><a href="https://twitter.com/FxDesk/status/1412743195653046299">'
               'Most read</a></article></aside></body>').encode()
     assert [post.post_id for post in extract_posts(html)] == [f"14127431956530462{n}" for n in (11, 12, 13)]
+
+
+def test_a_share_bar_of_icon_links_is_furniture_even_when_one_points_at_a_status():
+    html = f"""<body><article><div class="article-share">
+<a href="https://www.facebook.com/sharer/sharer.php?u=x" aria-label="Share"><svg></svg></a>
+<a href="https://x.com/FxDesk/status/1412743195653046279" aria-label="Repost"><svg></svg></a>
+<a href="mailto:?subject=x" aria-label="Mail"><svg></svg></a></div>{PROSE}{PROSE}</article></body>""".encode()
+    assert extract_posts(html) == []

@@ -247,10 +247,12 @@ def _holds_search(region) -> bool:
 
 
 def _link_list(region) -> bool:
+    """Links making most of the region's text, or all of it: a bar of icon
+    links (share and follow buttons drawn as SVGs) has no text at all."""
     if _LINK_COUNT(region) < _FEED_SIZE:
         return False
     text = _TEXT_LENGTH(region)
-    return text > 0 and sum(len(t.strip()) for t in _LINK_TEXTS(region)) >= _LINK_SHARE * text
+    return text == 0 or sum(len(t.strip()) for t in _LINK_TEXTS(region)) >= _LINK_SHARE * text
 
 
 _NO_ELEMENT = object()
