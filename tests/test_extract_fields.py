@@ -146,3 +146,13 @@ def test_a_long_paragraph_rich_in_links_is_still_the_context_of_the_embed_under_
              '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
     [post] = extract_posts(page(paragraph + embed))
     assert post.context.startswith("The harbour office cited the fictional report number 0")
+
+
+def test_a_blockquote_the_site_names_a_tweet_keeps_every_paragraph_of_its_text():
+    # The Guardian's embeds: figure.element-tweet > blockquote.nojs-tweet, no twitter-tweet class.
+    html = page('<figure class="element element-tweet"><blockquote class="js-tweet nojs-tweet"><p>Tonight&#39;s '
+                'update on the crossing:<br><br>1/ The quay is open.<br>2/ The bridge stays closed.</p>&mdash; '
+                'Fx Desk (@FxDesk) <a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a>'
+                '</blockquote></figure><blockquote class="click-to-tweet"><p>Share this line.</p></blockquote>')
+    assert [(p.post_id, p.text) for p in extract_posts(html)] == [
+        ("1412743195653046279", "Tonight's update on the crossing: 1/ The quay is open. 2/ The bridge stays closed.")]

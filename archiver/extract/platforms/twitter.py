@@ -19,6 +19,9 @@ HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.c
 EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//@data-tweet-id/..",
           "data-tweetid": ".//@data-tweetid/..", "data-attrs": ".//div[@data-attrs]"}
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
+# A site's own name for its embed's blockquote or figure ("nojs-tweet", "element-tweet"): a tweet,
+# not a quotation that may end in a copied post.
+_TWEET_CLASS = re.compile(r"(?:^|[\s_-])tweet(?:$|[\s_-])", re.I)
 # A blockquote is a post by its class, or by a status link and an attribution (a post URL).
 EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}
 _PRINTED_DATES = etree.XPath(".//*[contains(@class, 'date')]")  # a site-rendered card's date
@@ -118,13 +121,15 @@ def _status_refs(element) -> list[PostRef]:
 
 
 def _parse_blockquote(element) -> Post | None:
-    """A `blockquote.twitter-tweet`, or an unclassed blockquote that has the
-    same shape (post text, `— Name (@handle)`, a status link on the date)."""
-    embed_class = has_class(element, *_EMBED_CLASSES)
+    """A `blockquote.twitter-tweet` (or one a site names a tweet, holding a status
+    link), or an unclassed blockquote that has the same shape (post text,
+    `— Name (@handle)`, a status link on the date)."""
     refs = _status_refs(element)
     tweet_id = (element.get("data-tweet-id") or "").strip()
     if tweet_id.isdigit():
         refs.append(_ref(tweet_id))
+    embed_class = has_class(element, *_EMBED_CLASSES) or bool(refs) and any(
+        _TWEET_CLASS.search(node.get("class") or "") for node in (element, element.getparent()) if node is not None)
     if not (embed_class or refs):
         return None  # a quotation: its text is not read
     if not embed_class and element.find(".//blockquote") is not None:
