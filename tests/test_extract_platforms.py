@@ -229,7 +229,10 @@ def test_mastodon_needs_a_snowflake_status_id():
 def test_telegram_share_and_channel_links_are_not_posts():
     body = ('<p><a href="https://t.me/share/url?url=https://fx.example/story">Share</a> or join '
             '<a href="https://t.me/fxharbour">our channel</a>; the notice is '
-            '<a href="https://t.me/fxharbour/812">here</a>.</p>')
+            '<a href="https://t.me/fxharbour/812">here</a>.</p>'
+            '<div><script async src="https://telegram.org/js/telegram-widget.js?22" '
+            'data-telegram-discussion="fxharbour/813"></script><iframe '
+            'src="https://t.me/fxharbour/813?embed=1&amp;discussion=1&amp;comments_limit=5"></iframe></div>')
     assert found(body) == [("telegram", "fxharbour/812")]
 
 

@@ -20,6 +20,11 @@ _NOT_CHANNELS = {"share", "joinchat", "addstickers", "addemoji", "proxy", "socks
                  "iv", "setlanguage", "addtheme", "confirmphone", "invoice"}
 
 
+# The comments widget (`data-telegram-discussion`) a site puts under its own article, in an
+# iframe of the post it discusses: the page's comments, not a post it cites.
+_DISCUSSION = re.compile(r"[?&]discussion=1(?:&|$)")
+
+
 def _ref(channel: str, message_id: str) -> PostRef | None:
     if channel.lower() in _NOT_CHANNELS:
         return None
@@ -28,7 +33,9 @@ def _ref(channel: str, message_id: str) -> PostRef | None:
 
 def match_url(url: str) -> PostRef | None:
     match = _POST.match(url)
-    return _ref(match.group("channel"), match.group("id")) if match else None
+    if not match or _DISCUSSION.search(url):
+        return None
+    return _ref(match.group("channel"), match.group("id"))
 
 
 def parse_embed(element) -> Post | None:
