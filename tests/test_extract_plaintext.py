@@ -427,3 +427,21 @@ def test_an_attribution_dated_year_first_is_read():
             "Keltas vėl kursuoja.\n\u2014 Fx Uostas (@fx_uostas) 2021 m. liepos 7 d.\n")
     assert [(p[0], p[1], p[3]) for p in fields(text)] == [
         ("fx_kikoto", "Fx Kikötő", "2021-07-07"), ("fx_uostas", "Fx Uostas", "2021-07-07")]
+
+
+def test_an_attribution_copied_on_one_line_with_the_next_sentence_is_read():
+    text = ("The ferry is running again pic.twitter.com/FxPic00012 \u2014 Fx Ferries (@FxFerries) July 7, 2021 "
+            "Ticket holders get a refund.\n")
+    assert [(p[0], p[3], p[4]) for p in fields(text)] == [
+        ("FxFerries", "2021-07-07", "The ferry is running again pic.twitter.com/FxPic00012")]
+
+
+def test_an_author_box_a_bio_and_a_sentence_split_at_a_mention_are_not_cards():
+    for text in (
+        "Fx Gazette\nJane Fictional\n@fict_jane\nSenior City Reporter\nJuly 8, 2021\nThe council met.\n",
+        "About the author\nJane Fictional\n@fict_jane\nJane covers the harbour and the council for the Gazette.\n"
+        "Published July 8, 2021\n",
+        "Speaking to reporters, council chair\n@fx_chair\nsaid the budget would pass.\nMore on Friday.\n"
+        "July 9, 2021\n",
+    ):
+        assert fields(text) == [], text

@@ -41,12 +41,12 @@ _GAP = rf"(?:[^\S\n]|[{_MARKS}])*"
 
 def _attribution(dash: str, name: str) -> re.Pattern:
     """`— Name (@handle) date`: the date opens with a word or a number and ends
-    the line, or its permalink follows (a name and handle in a sentence that
-    goes on, ", on July 6, 2021, at noon, ...", are prose)."""
+    the line, or its permalink or a new sentence follows (a name and handle in a
+    sentence that goes on, ", on July 6, 2021, at noon, ...", are prose)."""
     return re.compile(
         rf"(?:(?<=\s)|^)[{_MARKS}]*{dash}{_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
         rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}(?P<date>(?=[^\W_]){_DATE})"
-        rf"(?={_GAP}(?:$|<?https?://))",
+        rf"(?={_GAP}(?:$|<?https?://|[^\W\d_](?<![a-z])))",
         re.M,
     )
 
@@ -537,6 +537,7 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
         text = _join(body)
         if (end is None or not any(_WORDS.search(line) for line in body)
                 or any(_CREDIT.fullmatch(line) for line in body)
+                or (len(body) == 1 and _JOB_TITLE.fullmatch(body[0]))
                 or _weight(_REPLY_MENTIONS.sub("", text)) > _MAX_CARD_WEIGHT):
             i += 1
             continue
@@ -565,15 +566,29 @@ def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, i
     if (len(name) <= _MAX_NAME_CHARS and _WORDS.search(name) is not None
             and not _TOKEN.fullmatch(name) and not _NO_SPACE_BEFORE.match(name)
             and not _SENTENCE_END.search(name) and not _LABEL_END.search(name) and not _YEAR.search(name)
-            and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1]))):
+            and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1]))
+            and not _CLAUSE.search(name)):
         return name, handle, start
     return None
 
 
+# A name's comma before a lowercase word: the start of a sentence a mention split
+# ("Speaking to reporters, council chair" / "@fx_chair" / "said ..."), not a display name.
+_CLAUSE = re.compile(r",\s+[a-z]")
+
+
 def _date_line(line: str) -> bool:
-    """A card's date line; not a byline ("By Fx Author, July 7, 2021")."""
+    """A card's date line; not a byline ("By Fx Author, July 7, 2021") nor an
+    article's own dateline ("Published July 8, 2021")."""
     return (len(line) <= 40 and _YEAR.search(line) is not None and not _CREDIT.match(line)
-            and parse_date(line) is not None)
+            and not _DATELINE_LABEL.match(line) and parse_date(line) is not None)
+
+
+_DATELINE_LABEL = re.compile(
+    r"^(?:published|updated|posted|first published|last updated|modified|veröffentlicht|aktualisiert|"
+    r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)\b", re.I)
+# A job title under a byline's handle ("Senior City Reporter"): a few capitalised words, no stop.
+_JOB_TITLE = re.compile(r"(?:[A-Z][\w&'’.-]*\s+){0,4}[A-Z][\w&'’.-]*")
 
 
 def _after_counters(lines: list[str], end: int, taken: set[int]) -> int:
