@@ -470,3 +470,19 @@ def test_a_share_bar_of_icon_links_is_furniture_even_when_one_points_at_a_status
 <a href="https://x.com/FxDesk/status/1412743195653046279" aria-label="Repost"><svg></svg></a>
 <a href="mailto:?subject=x" aria-label="Mail"><svg></svg></a></div>{PROSE}{PROSE}</article></body>""".encode()
     assert extract_posts(html) == []
+
+
+def embed_of(n: int) -> str:
+    return (f'<blockquote class="twitter-tweet"><p>Quay {n} closed.</p>&mdash; Fx Desk (@FxDesk) '
+            f'<a href="https://twitter.com/FxDesk/status/14127431956530463{n:02d}">July 7, 2021</a></blockquote>')
+
+
+def test_a_timeline_a_live_blogs_feed_and_a_lead_embed_in_mains_header_are_the_article():
+    timeline = ('<ol class="timeline">' + "".join(f'<li class="timeline__item"><time>10:{n}</time><p>Quay {n}.</p>'
+                                                  f'{embed_of(n)}</li>' for n in (11, 12, 13)) + "</ol>")
+    live = ('<div class="liveblog-feed">' + "".join(f'<div class="liveblog-entry"><p>Update.</p>{embed_of(n)}</div>'
+                                                    for n in (14, 15, 16)) + "</div>")
+    html = (f'<body><header class="site"><a href="/">Fx Gazette</a></header><main><header class="article-header">'
+            f'<h1>The storm</h1>{embed_of(10)}</header><article><div class="article-body">{PROSE * 2}{timeline}'
+            f'{live}</div></article></main></body>').encode()
+    assert [post.post_id for post in extract_posts(html)] == [f"14127431956530463{n}" for n in range(10, 17)]

@@ -7,8 +7,8 @@ every element holding it are body, whatever their class says. Any other region
 on the way from a post up to the main block is furniture when it is:
 
 - a `nav`, `aside` or `footer` (or their ARIA roles), or a `header` outside the
-  article that holds the main block and outside any `<article>` (an article's
-  own header holds its standfirst and lead media);
+  article that holds the main block and outside any `<article>` and `<main>` (an
+  article's own header holds its standfirst and lead media);
 - a region beside the main text (a sibling of it or of a region holding it)
   that holds a search box: sidebars and page headers do, article text never;
 - or it shows two of these weak signs, one of them a class word or its place
@@ -34,12 +34,13 @@ _FURNITURE_WORDS = frozenset({
     "share", "sharing", "sharebar", "shares", "sharedaddy", "social", "related", "recommended",
     "recirc", "comments", "comment", "newsletter", "subscribe", "follow", "promo",
     "advert", "advertisement", "ads", "ad", "breadcrumb", "breadcrumbs", "masthead",
-    "timeline", "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
+    "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
     "byline", "author", "bio", "signup", "secondary", "colophon", "feed", "rail",
 })
-# Words that name an embed: a wrapper carrying one is not furniture by its words.
+# Words that name an embed or a live blog's entries: a wrapper carrying one is not
+# furniture by its words ("liveblog-feed").
 _EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "instagram", "tiktok",
-                          "telegram", "bluesky", "mastodon", "youtube", "quote"})
+                          "telegram", "bluesky", "mastodon", "youtube", "quote", "liveblog"})
 _SEMANTIC_TAGS = frozenset({"nav", "aside", "footer"})
 _SEMANTIC_ROLES = frozenset({"navigation", "complementary", "contentinfo"})
 _ARTICLE = etree.XPath("self::article or self::main or @role='main' or @itemprop='articleBody'")
@@ -161,7 +162,7 @@ class Regions:
         role = region.get("role")
         if tag in _SEMANTIC_TAGS or role in _SEMANTIC_ROLES:
             return True
-        if outside and (tag == "header" or role == "banner") and not in_article(region):
+        if outside and (tag == "header" or role == "banner") and not in_article(region) and not _in_main(region):
             return True
         words = words and self._furniture_words(region)
         if not (words or outside):
@@ -220,6 +221,11 @@ def _article_guess(chain: list) -> int:
     while index > 0 and chain[index].tag in ("body", "html"):
         index -= 1
     return index
+
+
+def _in_main(element) -> bool:
+    """Whether a <main> (or role=main) holds `element`: the page's own header is never in it."""
+    return next((e for e in element.iterancestors() if e.tag == "main" or e.get("role") == "main"), None) is not None
 
 
 def in_article(element) -> bool:
