@@ -486,3 +486,13 @@ def test_a_timeline_a_live_blogs_feed_and_a_lead_embed_in_mains_header_are_the_a
             f'<h1>The storm</h1>{embed_of(10)}</header><article><div class="article-body">{PROSE * 2}{timeline}'
             f'{live}</div></article></main></body>').encode()
     assert [post.post_id for post in extract_posts(html)] == [f"14127431956530463{n}" for n in range(10, 17)]
+
+
+def test_a_listicle_of_embeds_is_the_article_though_the_footer_holds_more_prose():
+    caption = "<h3>When the whole harbour town turned out to watch the last ferry of the season leave the quay</h3>"
+    items = "".join(f'<div class="subbuzz"><h2>{n}.</h2>{caption}{embed_of(n)}</div>' for n in (21, 22, 23))
+    blurb = "<p>" + "The fictional gazette is written by a small team in the harbour town every single day. " * 2 + "</p>"
+    html = (f'<body><article class="buzz"><h1>Three posts about the quay</h1><p>Here they are.</p>{items}</article>'
+            f'<footer><div class="footer__newsletter">{blurb}{blurb}</div></footer></body>').encode()
+    assert [post.post_id for post in extract_posts(html)] == [f"14127431956530463{n}" for n in (21, 22, 23)]
+

@@ -284,13 +284,30 @@ def _main_block(doc, paragraphs: dict):
             continue
         paragraphs[p] = size
         _score(scores, parent, grandparent, size)
-    best = max(scores, key=scores.get) if scores else None
+    best = _best_outside_landmarks(scores)
     if best is None or scores[best] < _MIN_MAIN or best.tag in ("body", "html"):
         _score_loose_text(doc, paragraphs, scores)
-        best = max(scores, key=scores.get) if scores else None
+        best = _best_outside_landmarks(scores)
     if best is not None and scores[best] >= _MIN_MAIN:
         return best
     return _fallback_root(doc)
+
+
+def _best_outside_landmarks(scores: dict):
+    """The highest-scoring element not inside a <footer>, <nav> or <aside> that
+    holds under half the page's text: a listicle of embeds holds less prose than
+    the footer's blurbs, while a landmark left open by broken markup holds the
+    whole page. Only the winner's ancestors are read, and again while it is
+    inside one."""
+    while scores:
+        best = max(scores, key=scores.get)
+        landmark = next((e for e in best.iterancestors(*_SEMANTIC_TAGS)), None)
+        if landmark is None or _TEXT_LENGTH(landmark) * 2 >= _TEXT_LENGTH(landmark.getroottree().getroot()):
+            return best
+        inside = set(landmark.iter())
+        for element in [e for e in scores if e in inside]:
+            del scores[element]
+    return None
 
 
 def _paragraph_size(p) -> int:
