@@ -445,3 +445,11 @@ def test_an_author_box_a_bio_and_a_sentence_split_at_a_mention_are_not_cards():
         "July 9, 2021\n",
     ):
         assert fields(text) == [], text
+
+
+def test_a_markdown_date_link_in_text_read_as_plain_text_gives_the_post_and_its_id():
+    # Markdown too long to render is read as plain text: its date is written `[date](permalink)`.
+    text = ("> The ferry is running again\n>\n> \u2014 Fx Ferries (@FxFerries) "
+            "[July 7, 2021](https://twitter.com/FxFerries/status/1412743195653046279)\n")
+    [post] = extract_posts(text.encode())
+    assert (post.post_id, post.date_text, post.date) == ("1412743195653046279", "July 7, 2021", "2021-07-07")

@@ -42,11 +42,12 @@ _GAP = rf"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000{_MARKS}]*"  # one 
 def _attribution(dash: str, name: str) -> re.Pattern:
     """`— Name (@handle) date`: the date opens with a word or a number and ends
     the line, or its permalink or a new sentence follows (a name and handle in a
-    sentence that goes on, ", on July 6, 2021, at noon, ...", are prose)."""
+    sentence that goes on, ", on July 6, 2021, at noon, ...", are prose). A
+    Markdown text read as plain text links the date: `[July 7, 2021](URL)`."""
     return re.compile(
         rf"(?:(?<=\s)|^)[{_MARKS}]*{dash}{_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
-        rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}(?P<date>(?=[^\W_]){_DATE})"
-        rf"(?={_GAP}(?:$|<?https?://|[^\W\d_](?<![a-z])))",
+        rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}\[?(?P<date>(?=[^\W_]){_DATE})"
+        rf"(?=\]\(|{_GAP}(?:$|<?https?://|[^\W\d_](?<![a-z])))",
         re.M,
     )
 
@@ -59,7 +60,7 @@ _EM_DASH_ATTRIBUTION = _attribution("(?:" + "|".join(_EM_DASHES) + ")", r"[^\n.!
 # media or link line: a byline or photo credit under a headline carries none.
 # The post's own URL printed after its date, as Markdown's date link reads (see markdown.py)
 # and as some copies keep it: `— Name (@handle) July 7, 2021 https://twitter.com/...`.
-_PERMALINK_AFTER = r"[ \t]+<?(?P<link>https?://[^\s<>]+)>?"
+_PERMALINK_AFTER = r"(?:[ \t]+<?|\]\()(?P<link>https?://[^\s<>()]+)[>)]?"
 _BARE_ATTRIBUTION = re.compile(
     rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*"
     rf"(?P<date>{_DATE})(?:{_PERMALINK_AFTER})?[ \t]*$",

@@ -10,6 +10,7 @@ alone ("the video was posted on <a>YouTube</a>").
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..posts import collapse
 
@@ -63,10 +64,16 @@ def _label(element) -> str:
 def _item(link):
     """The link, or the list item or span that holds nothing but it."""
     parent = link.getparent()
-    if (parent is not None and parent.tag in _ITEM_TAGS and len(parent) <= _MAX_ITEM_CHILDREN
+    if (parent is not None and parent.tag in _ITEM_TAGS and _few_children(parent)
             and _label(parent) == _label(link)):
         return parent
     return link
+
+
+def _few_children(element) -> bool:
+    """At most _MAX_ITEM_CHILDREN children, counted no further: len() of an
+    element walks all its children, and a paragraph may hold thousands of links."""
+    return sum(1 for _ in islice(element, _MAX_ITEM_CHILDREN + 1)) <= _MAX_ITEM_CHILDREN
 
 
 def _is_entry(element) -> bool:
