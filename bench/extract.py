@@ -15,7 +15,8 @@ most 2.5x), and `archiver extract --article`, which also reads every page's meta
 --shapes N times pages of N repeated parts in the shapes that once made extraction
 quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
-deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown), --depth D
+deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown, dashes before
+runs of N/10 no-break spaces), --depth D
 each of the HTML ones under D nested <div>s: each should take seconds, not minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
@@ -155,6 +156,8 @@ TEXT_SHAPES = {
     "quoted embeds in Markdown": lambda n: "".join(
         f"> Post {i} [pic.twitter.com/FxBench{i:05d}](https://t.co/FxBench{i:05d})\n>\n"
         f"> — Fx Bench (@fx_bench) [July 7, 2021]({_status(i)})\n\n" for i in range(n)),
+    "dashes before runs of spaces": lambda n: "".join(
+        "\u2014" + "\u00a0" * (n // 10) + f"Fx Bench {i}\u00a0" * 3 + "\n" for i in range(10)),
 }
 
 

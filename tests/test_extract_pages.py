@@ -496,3 +496,10 @@ def test_a_listicle_of_embeds_is_the_article_though_the_footer_holds_more_prose(
             f'<footer><div class="footer__newsletter">{blurb}{blurb}</div></footer></body>').encode()
     assert [post.post_id for post in extract_posts(html)] == [f"14127431956530463{n}" for n in (21, 22, 23)]
 
+
+
+def test_wordpress_tag_classes_on_the_article_do_not_hide_its_furniture():
+    html = (f'<body><article class="post category-news tag-social-media"><div class="entry-content">{PROSE * 2}'
+            '</div><div class="social-links"><p>Watch our latest show:</p>'
+            '<iframe src="https://www.youtube.com/embed/FxDesk00005"></iframe></div></article></body>').encode()
+    assert extract_posts(html) == []

@@ -229,17 +229,19 @@ ATTRIBUTION = "\u2014 Fx Ferries (@FxFerries)\nJuly 7, 2021\n"
 
 
 def test_post_in_short_paragraphs_without_media_is_kept_whole():
-    text = (PROSE + "UPDATE on the crossing:\nService resumes at nine this morning.\n"
-            "Thank you for your patience.\n" + ATTRIBUTION)
-    assert fields(text)[0][4] == ("UPDATE on the crossing: Service resumes at nine this morning. "
-                                  "Thank you for your patience.")
+    for label in ("UPDATE on the crossing:", "Statement:", "Service update:"):
+        text = (PROSE + label + "\nService resumes at nine this morning.\n"
+                "Thank you for your patience.\n" + ATTRIBUTION)
+        assert fields(text)[0][4] == (label + " Service resumes at nine this morning. "
+                                      "Thank you for your patience."), label
 
 
 def test_the_articles_sentence_introducing_a_post_is_not_its_text():
     # Articles introduce an embed with a sentence ending in a colon; the post's own
     # words are what follows, with or without media, short or long.
     post = "We will not back down. The budget passes next week and the pools open in June."
-    for lead_in in ("She tweeted:", "In a post on X, the fictional mayor wrote:", "Sie schrieb:"):
+    for lead_in in ("The fictional mayor tweeted:", "In a post on X, the fictional mayor wrote:",
+                    "Die Bürgermeisterin schrieb:"):
         for media in ("", "\npic.twitter.com/FxPic00009"):
             text = PROSE + lead_in + "\n" + post + media + "\n" + ATTRIBUTION
             assert fields(text)[0][4] == post + media.replace("\n", " "), (lead_in, media)
@@ -453,3 +455,31 @@ def test_a_markdown_date_link_in_text_read_as_plain_text_gives_the_post_and_its_
             "[July 7, 2021](https://twitter.com/FxFerries/status/1412743195653046279)\n")
     [post] = extract_posts(text.encode())
     assert (post.post_id, post.date_text, post.date) == ("1412743195653046279", "July 7, 2021", "2021-07-07")
+
+
+def test_what_follows_a_copied_attributions_date_on_its_line_keeps_the_post():
+    for after in (".", " \u00b7 Twitter for iPhone", " (via Twitter)", " um 10:12 Uhr"):
+        text = ("Service resumes at nine. pic.twitter.com/FxPic00013\n"
+                f"\u2014 Fx Transit (@fx_transit) July 7, 2021{after}\n")
+        assert [(p[0], p[3]) for p in fields(text)] == [("fx_transit", "2021-07-07")], after
+
+
+def test_a_dash_in_the_posts_own_text_is_not_taken_for_the_start_of_its_name():
+    text = "Trains are back on the Fx line \u2014 finally - Fx Transit (@fx_transit) July 7, 2021\n"
+    assert [(p[1], p[4]) for p in fields(text)] == [("Fx Transit", "Trains are back on the Fx line \u2014 finally")]
+
+
+def test_a_posts_opening_words_that_read_like_a_credit_stay_in_its_text():
+    text = (PROSE + "From Monday, night trains run every ten minutes.\n"
+            "All lines of the Fx metro network resume at nine this morning after the overnight repairs on "
+            "the bridge section were finished ahead of schedule. Expect crowding until ten.\n"
+            "pic.twitter.com/FxPic00014\n" + ATTRIBUTION)
+    assert fields(text)[0][4].startswith("From Monday, night trains")
+
+
+def test_cards_of_a_few_capitalised_words_or_a_name_with_a_comma_are_posts():
+    for name, body in (("Fx United", "FULL TIME"), ("Fx Singer", "Thank You Fx City"),
+                       ("Fx Smith, she/her", "The budget passes tonight.")):
+        handle = "fx_" + name.split()[1].strip(",").lower()
+        text = f"Match report\n{name}\n@{handle}\n{body}\n10:42 PM \u00b7 Jul 7, 2021\n"
+        assert [(p[0], p[4]) for p in fields(text)] == [(handle, body)], name

@@ -215,6 +215,13 @@ def test_follow_us_lists_of_icons_of_lines_and_of_divs_are_not_posts():
     assert found(body) == []
 
 
+def test_paragraphs_each_holding_one_platform_named_link_are_citations():
+    body = ('<p>The mayor posted videos about the plan on two platforms:</p>'
+            '<p><a href="https://www.youtube.com/watch?v=FxVideo0015">YouTube</a></p>'
+            '<p><a href="https://www.tiktok.com/@fx.mayor/video/7234567890123450015">TikTok</a></p>')
+    assert found(body) == [("youtube", "FxVideo0015"), ("tiktok", "7234567890123450015")]
+
+
 def test_platform_name_as_the_text_of_a_lone_link_in_prose_is_still_a_post():
     body = '<p>The harbour master filmed it and posted it on <a href="https://youtu.be/FxVideo0010">YouTube</a>.</p>'
     assert found(body) == [("youtube", "FxVideo0010")]

@@ -36,18 +36,20 @@ _NAME = r"(?:(?! - )[^\n\u2012-\u2015]){0,80}?"
 # Direction marks a right-to-left post or name carries around its attribution (LRM, RLM, ALM, isolates).
 _MARKS = "\u200e\u200f\u061c\u2066-\u2069"
 # White space within a line (a pasted attribution's may be no-break spaces) and direction marks.
-_GAP = rf"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000{_MARKS}]*"  # one class: an alternation is slower
+# One class (an alternation is slower), possessive: the gaps around a name would otherwise
+# share a run of spaces every way they can (cubic in a run of 2,000 no-break spaces).
+_GAP = rf"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000{_MARKS}]*+"
 
 
 def _attribution(dash: str, name: str) -> re.Pattern:
-    """`— Name (@handle) date`: the date opens with a word or a number and ends
-    the line, or its permalink or a new sentence follows (a name and handle in a
-    sentence that goes on, ", on July 6, 2021, at noon, ...", are prose). A
-    Markdown text read as plain text links the date: `[July 7, 2021](URL)`."""
+    """`— Name (@handle) date`: the date opens with a word or a number and no
+    comma follows it (a name and handle in a sentence that goes on, ", on July
+    6, 2021, at noon, ...", are prose). A Markdown text read as plain text
+    links the date: `[July 7, 2021](URL)`."""
     return re.compile(
         rf"(?:(?<=\s)|^)[{_MARKS}]*{dash}{_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
         rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}\[?(?P<date>(?=[^\W_]){_DATE})"
-        rf"(?=\]\(|{_GAP}(?:$|<?https?://|[^\W\d_](?<![a-z])))",
+        rf"(?!{_GAP},)",
         re.M,
     )
 
@@ -154,12 +156,16 @@ def _matches(text: str) -> list[re.Match]:
 
 
 def _from_em_dash(text: str, match: re.Match) -> re.Match:
-    """The attribution from an em dash earlier on its line, when one opens a
-    name running to the same handle without ending a sentence on the way."""
+    """The attribution from an em dash earlier on its line, when one opens the
+    line or follows a sentence's end, and opens a name running to the same
+    handle without ending a sentence on the way."""
     if match.group(0).lstrip(_MARKS).startswith(_EM_DASHES):
         return match
     start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - _MAX_NAME_CHARS)
     for dash in re.finditer("|".join(_EM_DASHES), text[start:match.start()]):
+        before = text[text.rfind("\n", 0, start + dash.start()) + 1:start + dash.start()].rstrip()
+        if before and not _ENDS_SENTENCE.search(before):
+            continue  # a dash of the post's own text ("the line — finally - Fx Transit")
         wider = _EM_DASH_ATTRIBUTION.match(text, start + dash.start())
         if wider and wider.end() == match.end():
             return wider
@@ -426,17 +432,20 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
 
 def _introduces(lines: list[str]) -> bool:
     """Whether a paragraph above a post is the article's, introducing the post:
-    a sentence that ends in a colon ("She tweeted:", "In a post on X, the mayor
-    wrote:"), a byline or credit, a date alone. A post's own opening label
-    opens in capitals ("BREAKING:", "UPDATE on the crossing:") and stays, as does a colon
+    a sentence of three words or more that ends in a colon ("The mayor tweeted:",
+    "In a post on X, the mayor wrote:"), a byline or credit (a few words, no
+    stop), a date alone. A post's own opening label is a word or two ("Watch:",
+    "Service update:") or opens in capitals ("UPDATE on the crossing:") and
+    stays (so does "She tweeted:", which reads the same), as does a colon
     before a mention or hashtag the post goes on with (its caller asks only
     of a paragraph the one below does not open so)."""
     last = lines[-1]
     if last.endswith((":", "\uff1a")):
-        first_word = lines[0].split()[0]
-        return not (len(first_word) > 1 and first_word.isupper())
-    return bool(_CREDIT.match(lines[0])) or (len(lines) == 1 and len(last) <= 40 and bool(_DATE_ALONE.fullmatch(last))
-                                               and parse_date(last) is not None)
+        words = lines[0].split()
+        return len(" ".join(lines).split()) > 2 and not (len(words[0]) > 1 and words[0].isupper())
+    byline = len(lines) == 1 and len(last.split()) <= 6 and not _SENTENCE_END.search(last) and _CREDIT.match(last)
+    return bool(byline) or (len(lines) == 1 and len(last) <= 40 and bool(_DATE_ALONE.fullmatch(last))
+                            and parse_date(last) is not None)
 
 
 _DATE_ALONE = re.compile(r"[\w.,/ -]+\d{4}\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
@@ -568,7 +577,7 @@ def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, i
             and not _TOKEN.fullmatch(name) and not _NO_SPACE_BEFORE.match(name)
             and not _SENTENCE_END.search(name) and not _LABEL_END.search(name) and not _YEAR.search(name)
             and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1]))
-            and not _CLAUSE.search(name)):
+            and not (_CLAUSE.search(name) and len(name.split()) >= 4)):
         return name, handle, start
     return None
 
@@ -588,8 +597,11 @@ def _date_line(line: str) -> bool:
 _DATELINE_LABEL = re.compile(
     r"^(?:published|updated|posted|first published|last updated|modified|veröffentlicht|aktualisiert|"
     r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)\b", re.I)
-# A job title under a byline's handle ("Senior City Reporter"): a few capitalised words, no stop.
-_JOB_TITLE = re.compile(r"(?:[A-Z][\w&'’.-]*\s+){0,4}[A-Z][\w&'’.-]*")
+# A job title under a byline's handle ("Senior City Reporter"): a few words, one naming a job.
+_JOB_TITLE = re.compile(
+    r"(?=.*\b(?:reporter|editor|correspondent|writer|columnist|journalist|producer|contributor|staff|"
+    r"analyst|critic|redakteur(?:in)?|reporter(?:in)?|korrespondent(?:in)?|journaliste|rédact(?:eur|rice)|"
+    r"periodista|redactor(?:a)?|giornalista|jornalista)\b)(?:\S+\s+){0,5}\S+", re.I)
 
 
 def _after_counters(lines: list[str], end: int, taken: set[int]) -> int:

@@ -75,7 +75,8 @@ class Regions:
             self._article_index = _article_guess(self._chain)
         # Words the article's own wrappers carry are how the page names its content blocks
         # (page builders call every block a "widget"): no sign of furniture there.
-        self._article_words = set().union(*map(_words, self._chain[:self._article_index + 1]))
+        # Not the article element's own: WordPress writes its tags and categories there (tag-social-media).
+        self._article_words = set().union(*map(_words, self._chain[:self._article_index]))
         self._last_prose: int | None = None
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)

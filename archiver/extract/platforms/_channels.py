@@ -25,7 +25,7 @@ _MAX_LABEL_WORDS = 3
 # The elements that wrap one entry of such a list, and how many children one may have (an icon
 # beside the link): a wider element is not an entry, and reading its text for each of its links
 # would make a paragraph of many links cost their count squared.
-_ITEM_TAGS = frozenset({"li", "span", "strong", "b", "em", "div", "p"})
+_ITEM_TAGS = frozenset({"li", "span", "strong", "b", "em", "div"})
 _MAX_ITEM_CHILDREN = 3
 
 
