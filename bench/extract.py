@@ -156,7 +156,7 @@ TEXT_SHAPES = {
     "quoted embeds in Markdown": lambda n: "".join(
         f"> Post {i} [pic.twitter.com/FxBench{i:05d}](https://t.co/FxBench{i:05d})\n>\n"
         f"> — Fx Bench (@fx_bench) [July 7, 2021]({_status(i)})\n\n" for i in range(n)),
-    "dashes before runs of spaces": lambda n: "".join(
+    "dashes, runs of spaces": lambda n: "".join(
         "\u2014" + "\u00a0" * (n // 10) + f"Fx Bench {i}\u00a0" * 3 + "\n" for i in range(10)),
 }
 
