@@ -100,4 +100,4 @@ def _opening(element, parts: list[str]) -> None:
 def _rendered(text: str | None) -> str:
     """A text node as a browser shows it: a line break in the markup is a space
     (a page wrapped by Tidy or a formatter breaks its lines anywhere)."""
-    return text.replace("\r", " ").replace("\n", " ") if text else ""
+    return text.replace("\n", " ") if text else ""  # the parser has made every line break a \n
