@@ -124,7 +124,8 @@ def test_a_text_holding_a_few_tags_is_still_text_and_a_page_after_an_error_messa
     """Text extractors keep noscript contents and an article's code samples as text."""
     post = "The ferry is running again.\n\u2014 Example Desk (@example_desk)\nJuly 9, 2021\n"
     text = ('Ferry news\n<div><img src="https://stats.example/pixel.gif"></div>\n'
-            "The page title comes from the <title> tag.\n" + post)
+            "The page title comes from the <title> tag.\n"
+            'You may use these tags in a comment: <a href="" title=""> <b> <blockquote cite=""> <em>.\n' + post)
     assert fields(text) == [("example_desk", "Example Desk", "July 9, 2021", "2021-07-09",
                              "The ferry is running again.", [])]
     page = ("Warning: a fictional PHP notice on line 12\n<!DOCTYPE html><html><body><article>"

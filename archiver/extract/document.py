@@ -283,16 +283,26 @@ def looks_like_html(markup: str | bytes, content_type: str | None = None) -> boo
         start, blockquote, tags = _MARKUP_START_BYTES, _BLOCKQUOTE_BYTES, _HTML_SNIFF_BYTES
     else:
         start, blockquote, tags = _MARKUP_START, _BLOCKQUOTE, _HTML_SNIFF
-    return (bool(start.match(markup) or blockquote.search(markup, 0, 65536))
+    return (bool(start.match(markup)) or _holds_blockquote(blockquote, markup)
             or _count_at_least(tags, markup, _TAGS_IN_HTML))
+
+
+def _holds_blockquote(patterns: tuple, markup) -> bool:
+    """A blockquote opened and closed in the first 64 KiB (two searches, not a
+    lazy match from every opening)."""
+    opening, closing = patterns
+    found = opening.search(markup, 0, 65536)
+    return found is not None and closing.search(markup, found.end(), 65536) is not None
 
 
 _MARKUP_START = re.compile(r"[\s\ufeff]*<[!?/A-Za-z]")
 _MARKUP_START_BYTES = re.compile(rb"(?:\s|\xef\xbb\xbf)*<[!?/A-Za-z]")
 # A fragment a CMS exports starts with its text but holds its embeds as markup: text
 # extractors leave noscript contents and code samples, not blockquotes.
-_BLOCKQUOTE = re.compile(r"<blockquote[\s>]", re.I)
-_BLOCKQUOTE_BYTES = re.compile(_BLOCKQUOTE.pattern.encode(), re.I)
+# (Opened and closed: a text telling its readers which tags they may use, "<blockquote
+# cite="">", is still text.)
+_BLOCKQUOTE = (re.compile(r"<blockquote[\s>]", re.I), re.compile(r"</blockquote\s*>", re.I))
+_BLOCKQUOTE_BYTES = tuple(re.compile(pattern.pattern.encode(), re.I) for pattern in _BLOCKQUOTE)
 # Known tags in the first 64 KiB from which a text that starts as text is a page (one
 # with an error message before its markup): the text versions of the dev pages hold at most 13.
 _TAGS_IN_HTML = 20
