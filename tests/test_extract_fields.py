@@ -129,7 +129,8 @@ def test_the_context_of_an_embed_is_the_article_paragraph_before_it_not_a_label_
     for furniture in ('<div class="visually-hidden">Article content</div>',  # read out to screen readers
                       "<p>Image: Fx Agency</p>",
                       '<p>See also: <a href="https://fx.example/ten-ferries">The ten ferries that never ran on time'
-                      "</a></p>"):
+                      "</a></p>",
+                      '<div class="ad-container"><div class="ad-label">Story continues below advertisement</div></div>'):
         [post] = extract_posts(page(prose + furniture + embed))
         assert post.context == "The harbour office said the ferry would run again from nine on Monday.", furniture
     [post] = extract_posts(page(prose + "<p>Yesterday:</p>" + embed))  # a lead-in is the context

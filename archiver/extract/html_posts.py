@@ -508,8 +508,8 @@ def _prose_block(sibling, scan: _Scan, last: bool):
     """`sibling` (or its last/first paragraph) when it is article prose, not a post."""
     if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "template", "br", "hr"):
         return None
-    if scan.is_taken(sibling) or _contains_taken(sibling, scan):
-        return None
+    if scan.is_taken(sibling) or _contains_taken(sibling, scan) or scan.regions.names_furniture(sibling):
+        return None  # a post, or an ad slot's or a promo's label between the prose and the post
     inner = _PROSE_PARAGRAPHS(sibling)
     candidate = (inner[-1] if last else inner[0]) if inner else sibling
     return candidate if candidate.text_content().strip() else None

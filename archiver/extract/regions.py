@@ -175,6 +175,10 @@ class Regions:
             return False
         return signs >= 2 or _link_list(region)
 
+    def names_furniture(self, element) -> bool:
+        """Whether the element's class or id names furniture (an ad slot, a promo box)."""
+        return self._furniture_words(element)
+
     def _furniture_words(self, region) -> bool:
         words = _words(region)
         return bool((words & _FURNITURE_WORDS) - self._article_words) and not words & _EMBED_WORDS
