@@ -56,8 +56,9 @@ def _attribution(dash: str, name: str) -> re.Pattern:
 
 ATTRIBUTION = _attribution(_DASH, _NAME)
 # Twitter's embed code writes an em dash before the name, which may hold a hyphen or a dash.
-_EM_DASHES = ("\u2014", "&mdash;", "&#8212;")
-_EM_DASH_ATTRIBUTION = _attribution("(?:" + "|".join(_EM_DASHES) + ")", r"[^\n.!?]{1,80}?")
+_EM_DASH = re.compile("\u2014|&mdash;|&#8212;")
+_OPENS_WITH_EM_DASH = re.compile(rf"[{_MARKS}]*(?:{_EM_DASH.pattern})")
+_EM_DASH_ATTRIBUTION = _attribution(f"(?:{_EM_DASH.pattern})", r"[^\n.!?]{1,80}?")
 # Without a dash the attribution must be a line of its own, right under the post's
 # media or link line: a byline or photo credit under a headline carries none.
 # The post's own URL printed after its date, as Markdown's date link reads (see markdown.py)
@@ -159,14 +160,14 @@ def _from_em_dash(text: str, match: re.Match) -> re.Match:
     """The attribution from an em dash earlier on its line, when one opens the
     line or follows a sentence's end, and opens a name running to the same
     handle without ending a sentence on the way."""
-    if match.group(0).lstrip(_MARKS).startswith(_EM_DASHES):
+    if _OPENS_WITH_EM_DASH.match(match.group(0)):
         return match
-    start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - _MAX_NAME_CHARS)
-    for dash in re.finditer("|".join(_EM_DASHES), text[start:match.start()]):
-        before = text[text.rfind("\n", 0, start + dash.start()) + 1:start + dash.start()].rstrip()
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    for dash in _EM_DASH.finditer(text, max(line_start, match.start() - _MAX_NAME_CHARS), match.start()):
+        before = text[line_start:dash.start()].rstrip()
         if before and not _ENDS_SENTENCE.search(before):
             continue  # a dash of the post's own text ("the line — finally - Fx Transit")
-        wider = _EM_DASH_ATTRIBUTION.match(text, start + dash.start())
+        wider = _EM_DASH_ATTRIBUTION.match(text, dash.start())
         if wider and wider.end() == match.end():
             return wider
     return match
@@ -599,7 +600,7 @@ _DATELINE_LABEL = re.compile(
     r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)\b", re.I)
 # A job title under a byline's handle ("Senior City Reporter"): a few words, one naming a job.
 _JOB_TITLE = re.compile(
-    r"(?=.*\b(?:reporter|editor|correspondent|writer|columnist|journalist|producer|contributor|staff|"
+    r"(?=.*\b(?:editor|correspondent|writer|columnist|journalist|producer|contributor|staff|"
     r"analyst|critic|redakteur(?:in)?|reporter(?:in)?|korrespondent(?:in)?|journaliste|rédact(?:eur|rice)|"
     r"periodista|redactor(?:a)?|giornalista|jornalista)\b)(?:\S+\s+){0,5}\S+", re.I)
 

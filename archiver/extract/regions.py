@@ -165,7 +165,7 @@ class Regions:
             return True
         if outside and (tag == "header" or role == "banner") and not in_article(region) and not _in_main(region):
             return True
-        words = words and self._furniture_words(region)
+        words = words and self.names_furniture(region)
         if not (words or outside):
             return False
         # Two signs, the link list measured last and only when it decides (it reads
@@ -176,11 +176,9 @@ class Regions:
         return signs >= 2 or _link_list(region)
 
     def names_furniture(self, element) -> bool:
-        """Whether the element's class or id names furniture (an ad slot, a promo box)."""
-        return self._furniture_words(element)
-
-    def _furniture_words(self, region) -> bool:
-        words = _words(region)
+        """Whether the element's class or id names furniture (an ad slot, a promo
+        box), by a word neither the article's wrappers nor an embed word cancel."""
+        words = _words(element)
         return bool((words & _FURNITURE_WORDS) - self._article_words) and not words & _EMBED_WORDS
 
     def _sidebar(self, region) -> bool:
