@@ -453,15 +453,18 @@ def test_a_page_builders_blocks_named_widgets_like_its_text_blocks_are_the_artic
         ("youtube", "FxDesk00004"), ("instagram", "FxGram0004")]
 
 
+def embed_of(n: int) -> str:
+    return (f'<blockquote class="twitter-tweet"><p>Quay {n} closed.</p>&mdash; Fx Desk (@FxDesk) '
+            f'<a href="https://twitter.com/FxDesk/status/14127431956530463{n:02d}">July 7, 2021</a></blockquote>')
+
+
 def test_a_live_blogs_short_entries_beside_its_longest_one_are_cited():
-    entry = ('<article class="live-post"><time>10:{n:02d}</time><p>Update from the harbour.</p>'
-             '<blockquote class="twitter-tweet"><p>Quay {n} closed.</p>&mdash; Fx Desk (@FxDesk) '
-             '<a href="https://twitter.com/FxDesk/status/14127431956530462{n:02d}">July 7, 2021</a></blockquote></article>')
     html = (f'<body><div class="live-blog"><article class="live-post">{PROSE * 2}</article>'
-            + "".join(entry.format(n=n) for n in (11, 12, 13))
+            + "".join(f'<article class="live-post"><time>10:{n}</time><p>Update from the harbour.</p>{embed_of(n)}'
+                      '</article>' for n in (11, 12, 13))
             + '</div><aside><article class="teaser"><a href="https://twitter.com/FxDesk/status/1412743195653046299">'
               'Most read</a></article></aside></body>').encode()
-    assert [post.post_id for post in extract_posts(html)] == [f"14127431956530462{n}" for n in (11, 12, 13)]
+    assert [post.post_id for post in extract_posts(html)] == [f"14127431956530463{n}" for n in (11, 12, 13)]
 
 
 def test_a_share_bar_of_icon_links_is_furniture_even_when_one_points_at_a_status():
@@ -471,10 +474,6 @@ def test_a_share_bar_of_icon_links_is_furniture_even_when_one_points_at_a_status
 <a href="mailto:?subject=x" aria-label="Mail"><svg></svg></a></div>{PROSE}{PROSE}</article></body>""".encode()
     assert extract_posts(html) == []
 
-
-def embed_of(n: int) -> str:
-    return (f'<blockquote class="twitter-tweet"><p>Quay {n} closed.</p>&mdash; Fx Desk (@FxDesk) '
-            f'<a href="https://twitter.com/FxDesk/status/14127431956530463{n:02d}">July 7, 2021</a></blockquote>')
 
 
 def test_a_timeline_a_live_blogs_feed_and_a_lead_embed_in_mains_header_are_the_article():
