@@ -13,7 +13,8 @@ against a process that only reads and parses the same files with lxml (target: a
 most 2.5x), and `archiver extract --article`, which also reads every page's metadata. --embeds prints the cost per embed of pages with that many tweet embeds
 (target: flat within 2x; a 50,000-embed page under the 20 MiB cap in under a minute).
 --shapes N times pages of N repeated parts in the shapes that once made extraction
-quadratic (a paragraph of N status links, N link blocks, N embeds without prose, N
+quadratic (a paragraph of N status links, N link blocks, N links to a site whose
+host ends in a platform's (fxbox.com, as uproxx.com or netflix.com end in x.com), N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
 deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown, dashes before
 runs of N/10 no-break spaces), --depth D
@@ -137,6 +138,8 @@ SHAPES = {  # name -> page of n repeated parts (fictional account)
     "embeds without prose": lambda n: "".join(
         f'<blockquote class="twitter-tweet"><p>Post {i}</p>&mdash; Fx Bench (@fx_bench) '
         f'<a href="{_status(i)}">July 5, 2021</a></blockquote>' for i in range(n)),
+    "a site's own links": lambda n: "<article><p>A paragraph of prose, long enough to be the main text.</p>" + "".join(
+        f'<p><a href="https://www.fxbox.com/story-{i}">Story {i}</a></p>' for i in range(n)) + "</article>",
     "URLs in text": lambda n: "<article>" + "".join(f"<p>see {_status(i)}</p>" for i in range(n)) + "</article>",
     "copied attributions": lambda n: "<article>" + "".join(
         f"<p>Post {i} pic.twitter.com/FxBench{i:05d}</p><p>&mdash; Fx Bench (@fx_bench) July 7, 2021</p>"

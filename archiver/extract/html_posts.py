@@ -37,6 +37,11 @@ _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
 _EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
+# Hints that start with a host name ("x.com/", "youtube.com/"): written after a letter, digit or
+# hyphen they end another host's name (uproxx.com, netflix.com, cdninstagram.com), whose many
+# links a page on that site writes are no post's.
+_HOST_HINTS = frozenset(hint for hint in HINTS if "." in hint.split("/")[0] and hint[0].isalpha())
+_HOST_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
 # "(@" opens a copied attribution's handle; pages also write its "@" as a character
 # reference, with or without leading zeros and the closing semicolon.
@@ -219,7 +224,7 @@ def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
                      + [(start + body, patterns[index]) for index, start, _ in automaton.find_matches_as_indexes(view)])
     for start, pattern in matches:
         found.seen[pattern] += 1
-        if pattern not in HINTS or start < last_end:
+        if pattern not in HINTS or start < last_end or ends_another_host(markup, start, pattern):
             continue
         token_start, last_end, token = url_token(markup, start, encoding)
         if match_url(token):
@@ -228,6 +233,11 @@ def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
             found.hints[needle] = pattern
             found.places.update(_places_of(markup, token_start))
     return found
+
+
+def ends_another_host(markup: bytes, start: int, hint: str) -> bool:
+    """Whether the host-name hint at `start` is the end of a longer host name."""
+    return start > 0 and hint in _HOST_HINTS and markup[start - 1] in _HOST_BYTES
 
 
 def url_token(markup: bytes, start: int, encoding: str = "utf-8") -> tuple[int, int, str]:

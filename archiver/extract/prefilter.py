@@ -32,7 +32,7 @@ import threading
 import hyperscan
 
 from . import platforms
-from .html_posts import BODY_TAG, HINTS, PATTERNS, url_token
+from .html_posts import BODY_TAG, HINTS, PATTERNS, ends_another_host, url_token
 
 _ORDER = sorted(PATTERNS)
 _LENGTHS = [len(pattern) for pattern in _ORDER]
@@ -59,7 +59,8 @@ def may_cite_posts(markup: bytes) -> bool:
     def hit(index: int, start: int, end: int, flags: int, context) -> bool:
         nonlocal found
         if _IS_HINT[index]:
-            found = _is_post_url(markup, body + end - _LENGTHS[index])
+            at = body + end - _LENGTHS[index]
+            found = not ends_another_host(markup, at, _ORDER[index]) and _is_post_url(markup, at)
         elif _NEEDED[index]:
             found = any(held[need] if need in held else held.setdefault(need, markup.find(need, body) >= 0)
                         for need in _NEEDED[index])
