@@ -166,6 +166,28 @@ def test_article_written_without_paragraphs_keeps_a_feed_beside_it_out():
     assert [p.post_id for p in extract_posts(html)] == ["1711350796907446330"]
 
 
+def br_article(embed: str) -> str:
+    """A story written as runs of text between <br>s, with `embed` in the middle."""
+    line = "The fictional harbour office said on Monday that the ferry would run again from the old quay."
+    return ("<br><br>".join([line] * 12) + f'<br><div class="sidebar-box">{embed}</div><br>'
+            + "<br><br>".join([line] * 12))
+
+
+def test_an_embed_boxed_in_the_middle_of_a_text_written_without_paragraphs_is_cited():
+    """Text after the box is prose after it: the box is not trailing furniture."""
+    html = f'<body><div id="page"><div class="story">{br_article(embed_of(31))}</div></div></body>'.encode()
+    assert [post.post_id for post in extract_posts(html)] == ["1412743195653046331"]
+
+
+def test_a_text_written_without_paragraphs_outweighs_a_few_paragraphs_in_the_footer():
+    """A footer's blurb in <p>s is not the main text of a page whose story, many
+    times longer, is written between <br>s: the story's boxed embed is inside the article."""
+    blurb = "<p>The fictional gazette is written by a small team in the harbour town every day.</p>" * 4
+    html = (f'<body><div id="page"><div class="story">{br_article(embed_of(32))}</div><div class="bottom">'
+            f'<div class="inner"><div id="about">{blurb}</div></div></div></div></body>').encode()
+    assert [post.post_id for post in extract_posts(html)] == ["1412743195653046332"]
+
+
 def test_share_button_pointing_at_a_status_is_not_a_citation():
     html = f"""<body><article>{PROSE}<a class="twitter-share-button" href="https://twitter.com/share"
     data-url="https://twitter.com/FxDesk/status/1711350796907446312">Tweet</a>{PROSE}</article></body>""".encode()

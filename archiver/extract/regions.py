@@ -52,6 +52,14 @@ _ARTICLE = etree.XPath("self::article or self::main or @role='main' or @itemprop
 _WORD = re.compile(r"(?<![a-z0-9])([a-z]+)[0-9]*(?![a-z0-9])")
 _MIN_PARAGRAPH = 25   # characters: shorter paragraphs are labels, not prose
 _MIN_MAIN = 200       # characters of prose below which the page has no main text block
+# A page whose <p>s hold under _FEW_PARAGRAPHS characters of prose and which writes
+# _MANY_BREAKS <br>s or more may hold its article as text between <br>s: that text is
+# counted too (a search of every text node, so only then), and must hold _LOOSE_MARGIN
+# times the prose of the <p>s' block to be the main text.
+_FEW_PARAGRAPHS = 1000
+_MANY_BREAKS = 20
+_LOOSE_MARGIN = 3
+_BREAKS = etree.XPath("count(//body//br)")
 _FEED_SIZE = 3
 _LINK_SHARE = 0.6
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
@@ -137,6 +145,8 @@ class Regions:
         if self._last_prose is None:
             # The main block's own paragraphs when it has some, else those of its children.
             own = [children[p] for p in self.paragraphs if p in children]
+            if self.main in self.paragraphs:  # its own text, written between <br>s
+                own.append(_last_loose_child(self.main))
             self._last_prose = max(own or [children.get(p.getparent(), -1) for p in self.paragraphs],
                                    default=-1)
         return self._last_prose
@@ -215,6 +225,18 @@ class Regions:
         return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
 
 
+def _last_loose_child(block) -> int:
+    """The index of the last child of `block` after which, or inside which when
+    inline, it writes prose of its own; -1 when that prose comes before them all."""
+    for index in range(len(block) - 1, -1, -1):
+        child = block[index]
+        inline = child.tag in _INLINE_TAGS and child.tag != "br"
+        if (len(collapse(child.tail) or "") >= _MIN_PARAGRAPH
+                or (inline and len(collapse(child.text_content()) or "") >= _MIN_PARAGRAPH)):
+            return index
+    return -1
+
+
 def _article_guess(chain: list) -> int:
     """Without an <article> or <main>: the main block's grandparent, or parent
     when that is already the page's body. (Climbing higher, to take in a text
@@ -291,9 +313,25 @@ def _main_block(doc, paragraphs: dict):
     if best is None or scores[best] < _MIN_MAIN or best.tag in ("body", "html"):
         _score_loose_text(doc, paragraphs, scores)
         best = _best_outside_landmarks(scores)
+    elif scores[best] < _FEW_PARAGRAPHS and _BREAKS(doc) >= _MANY_BREAKS:
+        best = _best_with_loose_text(doc, paragraphs, scores, best)
     if best is not None and scores[best] >= _MIN_MAIN:
         return best
     return _fallback_root(doc)
+
+
+def _best_with_loose_text(doc, paragraphs: dict, scores: dict, best):
+    """The main block of a page whose few <p>s (a teaser, a footer's blurb) sit
+    beside an article written as runs of text between <br>s: the loose text's
+    block when it holds several times the <p>s' prose, else `best`."""
+    loose_paragraphs, loose_scores = dict(paragraphs), dict(scores)
+    _score_loose_text(doc, loose_paragraphs, loose_scores)
+    rival = _best_outside_landmarks(dict(loose_scores))
+    if rival is None or rival is best or loose_scores[rival] < _LOOSE_MARGIN * scores[best]:
+        return best
+    paragraphs.update(loose_paragraphs)
+    scores.update(loose_scores)
+    return rival
 
 
 def _best_outside_landmarks(scores: dict):
