@@ -385,11 +385,17 @@ def test_a_reviewers_verdict_survives_failing_checks(archived, tmp_path):
 def test_network_checks_run_concurrently_within_the_per_host_limit(archived, tmp_path):
     db = archived(**{"a.html": page(*(embed(status_id("2021-07-07", n), media=None) for n in range(12)))})
     in_flight, peak, lock = [0], [0], threading.Lock()
+    three_at_once = threading.Event()
 
     def slow(request):
         with lock:
             in_flight[0] += 1
             peak[0] = max(peak[0], in_flight[0])
+            if in_flight[0] >= 3:
+                three_at_once.set()
+        # Held until three run at once, so a loaded machine's slow thread start cannot
+        # keep the peak under the limit; after that, long enough for a fourth to show.
+        three_at_once.wait(timeout=10)
         time.sleep(0.05)
         with lock:
             in_flight[0] -= 1
