@@ -35,7 +35,7 @@ from types import ModuleType
 import ahocorasick_rs
 
 from ..posts import PostRef
-from . import _services
+from . import _replay, _services
 
 _URLISH = re.compile(
     r"(?<![\w@.-])(?:https?://|at://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/[^\s<>\"'\u201d\u2019)\]]+"
@@ -64,7 +64,8 @@ _HINT_SEARCH = ahocorasick_rs.AhoCorasick(HINTS, matchkind=ahocorasick_rs.MatchK
 def match_url(url: str | None) -> PostRef | None:
     """The post a URL names on any known platform, or None. An embedding
     service's iframe URL names the post it shows (one level: the service
-    never wraps itself)."""
+    never wraps itself), and an archive's or a mirror's rewritten link the
+    post of the link it rewrote (see _replay)."""
     if not url:
         return None
     url = url.strip()
@@ -75,6 +76,10 @@ def match_url(url: str | None) -> PostRef | None:
             ref = _platform_ref(shown, _hints_in(shown))
             if ref:
                 break
+    if ref is None:
+        original = _replay.original_url(url)  # shorter, or its host normalized: read once more
+        if original:
+            ref = match_url(original)
     return ref
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..posts import visible
+from ._replay import unwrapped
 
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "blockquote", "figure", "figcaption", "h1", "h2", "h3",
@@ -22,13 +23,18 @@ def has_class(element, *names: str) -> bool:
     return not classes(element).isdisjoint(names)
 
 
+def url_of(element, attribute: str = "href") -> str:
+    """The URL an element's attribute names, an archive's or a mirror's rewriting undone."""
+    return unwrapped((element.get(attribute) or "").strip())
+
+
 def permalink_ref(element, attribute: str, match_url):
     """The post an embed names in its permalink `attribute`, else in its first
     link `match_url` reads as a post (older embed codes carry no permalink)."""
-    ref = match_url(element.get(attribute) or "")
+    ref = match_url(url_of(element, attribute))
     if not ref:
         for link in element.iterfind(".//a[@href]"):
-            ref = match_url(link.get("href"))
+            ref = match_url(url_of(link))
             if ref:
                 break
     return ref

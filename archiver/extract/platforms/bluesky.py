@@ -7,7 +7,7 @@ import re
 
 from ..dates import parse_date
 from ..posts import Post, PostRef, collapse, media_links, post_text
-from ._html import lang_of, text_lines
+from ._html import lang_of, text_lines, url_of
 
 NAME = "bluesky"
 HINTS = ("bsky.app/", "at://")
@@ -44,10 +44,10 @@ def match_url(url: str) -> PostRef | None:
 
 def parse_embed(element) -> Post | None:
     ref = None
-    links = [a for a in element.iterfind(".//a[@href]") if _WEB.match(a.get("href", ""))]
+    links = [a for a in element.iterfind(".//a[@href]") if _WEB.match(url_of(a))]
     if links:
-        ref = match_url(links[-1].get("href"))
-    ref = ref or match_url(element.get("data-bluesky-uri") or "")
+        ref = match_url(url_of(links[-1]))
+    ref = ref or match_url(url_of(element, "data-bluesky-uri"))
     if not ref:
         return None
     post = Post.from_ref(ref)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..dates import parse_date
 from ..posts import Post, PostRef, collapse, post_text
-from ._html import lang_of, text_lines
+from ._html import lang_of, text_lines, url_of
 
 NAME = "facebook"
 HINTS = ("facebook.com/", "fb.watch/", "fb.com/")
@@ -59,7 +59,7 @@ def match_url(url: str) -> PostRef | None:
 
 
 def parse_embed(element) -> Post | None:
-    ref = match_url(element.get("data-href") or "")
+    ref = match_url(url_of(element, "data-href"))
     if not ref:
         return None
     post = Post.from_ref(ref)
@@ -86,7 +86,7 @@ def _byline(quote, paragraphs) -> tuple[str | None, str | None, object] | None:
     if paragraphs and len(paragraphs[-1].findall(".//a")) >= 2:
         scopes.append((paragraphs[-1], paragraphs[-1].findall(".//a")))
     for where, links in scopes:
-        pages = [i for i, link in enumerate(links) if not match_url(link.get("href", ""))]
+        pages = [i for i, link in enumerate(links) if not match_url(url_of(link))]
         if pages:
             name, after = links[pages[0]], links[pages[0] + 1:]
             date = after[0].text_content() if after else _after_word(name.tail)

@@ -12,7 +12,7 @@ import re
 
 from ..dates import parse_date
 from ..posts import Post, PostRef, collapse, post_text
-from ._html import lang_of, permalink_ref, text_lines
+from ._html import lang_of, permalink_ref, text_lines, url_of
 
 NAME = "instagram"
 HINTS = ("instagram.com/", "instagr.am/")
@@ -84,7 +84,7 @@ def parse_embed(element) -> Post | None:
 def _read_attribution(post: Post, paragraph, line: str) -> None:
     """Handle and name from "A post shared by Name (@handle)" in any language."""
     post.handle = _HANDLE.search(line).group("handle")
-    profile = [a for a in paragraph.iterfind(".//a[@href]") if _PROFILE.match(a.get("href", ""))]
+    profile = [a for a in paragraph.iterfind(".//a[@href]") if _PROFILE.match(url_of(a))]
     if profile:
         post.author_name = collapse(profile[0].text_content())
         return

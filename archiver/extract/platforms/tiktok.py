@@ -7,6 +7,7 @@ import re
 from lxml import etree
 
 from ..posts import Post, PostRef, collapse, post_text
+from ._html import url_of
 
 NAME = "tiktok"
 HINTS = ("tiktok.com/",)
@@ -38,7 +39,7 @@ def match_url(url: str) -> PostRef | None:
 
 def parse_embed(element) -> Post | None:
     # amp-tiktok names its video in data-src, by id or by the video's URL.
-    ref = match_url((element.get("cite") or element.get("data-src") or "").strip())
+    ref = match_url(url_of(element, "cite") or url_of(element, "data-src"))
     video_id = (element.get("data-video-id") or element.get("data-src") or "").strip()
     if not ref and video_id.isdigit():
         ref = _ref(video_id, None)

@@ -11,7 +11,7 @@ from lxml import etree
 from ..dates import parse_date
 from ..plaintext import attributions
 from ..posts import Post, PostRef, collapse, media_links, post_text
-from ._html import has_class, lang_of, text_lines
+from ._html import has_class, lang_of, text_lines, url_of
 
 NAME = "twitter"
 HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.com/",
@@ -114,7 +114,7 @@ def _string(value) -> str | None:
 def _status_refs(element) -> list[PostRef]:
     refs = []
     for link in element.iterfind(".//a[@href]"):
-        match = _STATUS.match(link.get("href", "").strip())
+        match = _STATUS.match(url_of(link))
         if match:
             refs.append(_ref(match.group("id"), match.group("handle")))
     return refs
@@ -165,5 +165,5 @@ def _parse_blockquote(element) -> Post | None:
 
 
 def _date_link_text(element) -> str | None:
-    links = [a for a in element.iterfind(".//a[@href]") if _STATUS.match(a.get("href", "").strip())]
+    links = [a for a in element.iterfind(".//a[@href]") if _STATUS.match(url_of(a))]
     return collapse(links[-1].text_content()) if links else None
