@@ -194,6 +194,13 @@ def test_share_button_pointing_at_a_status_is_not_a_citation():
     assert extract_posts(html) == []
 
 
+def test_an_amp_share_button_sharing_a_status_is_not_a_citation():
+    html = f"""<body><article>{PROSE}<amp-social-share type="twitter" width="40" height="40"
+    data-param-url="https://twitter.com/FxDesk/status/1711350796907446312" data-param-text="Our match report">
+    </amp-social-share>{PROSE}</article></body>""".encode()
+    assert extract_posts(html) == []
+
+
 def test_retweet_and_like_buttons_carrying_a_tweets_id_are_not_citations():
     html = f"""<body><article>{PROSE}<p>Help spread the word:
     <a class="btn" href="https://twitter.com/intent/retweet?tweet_id=1711350796907446312"

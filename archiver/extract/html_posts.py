@@ -75,6 +75,8 @@ _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 # Where an element that is not a link names the post it shows: an iframe's src, a
 # quotation's cite, CKEditor's <oembed url>, an <object>'s data.
 _LINK_ATTRIBUTES = ("href", "src", "cite", "url", "data")
+# What a share button shares, as AMP's amp-social-share is given it (data-param-url, data-param-text).
+_SHARED = "data-param-"
 _PROSE_PARAGRAPHS = etree.XPath(".//p[normalize-space()]")
 _URL_TEXT = re.compile(r"\S+\.\S+/\S*")
 _WORD = re.compile(r"\S+")
@@ -425,7 +427,7 @@ def _find_links(scan: _Scan, query: str) -> None:
             href = element.get("href")
             values = [href] if href else (
                 [element.get(name) for name in _LINK_ATTRIBUTES]
-                + [v for k, v in element.attrib.items() if k.startswith("data-")])
+                + [v for k, v in element.attrib.items() if k.startswith("data-") and not k.startswith(_SHARED)])
             refs = [ref for ref in map(scan.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if href else "embed"
