@@ -98,6 +98,13 @@ def test_amp_embed_with_a_whole_status_url_and_lazy_and_placeholder_forms():
         ("1412743195653046281", None), ("1412743195653046282", "FxDesk")]
 
 
+def test_consent_placeholders_that_load_the_tweet_later_name_it():
+    html = page('<div class="tac_activate"><div class="twitterembed-canvas" tweetid="1412743195653046283" '
+                'theme="light"></div></div><p>Then the harbour office replied.</p>'
+                '<embetty-tweet status="1412743195653046284"></embetty-tweet>')
+    assert [p.post_id for p in extract_posts(html)] == ["1412743195653046283", "1412743195653046284"]
+
+
 def test_site_rendered_tweet_card_gives_name_handle_printed_date_and_text():
     attrs = json.dumps({"url": "https://twitter.com/fxdesk/status/1412743195653046279?s=21",
                         "full_text": '<span class="tweet-fake-link">@FxOther</span> Ferry running again',

@@ -17,7 +17,12 @@ NAME = "twitter"
 HINTS = ("twitter.com/", "x.com/", "fxtwitter.com/", "vxtwitter.com/", "fixupx.com/",
          "platform.twitter.com/embed", "nitter.net/")
 EMBEDS = {"<blockquote": ".//blockquote", "data-tweet-id": ".//@data-tweet-id/..",
-          "data-tweetid": ".//@data-tweetid/..", "data-attrs": ".//div[@data-attrs]"}
+          "data-tweetid": ".//@data-tweetid/..", "data-attrs": ".//div[@data-attrs]",
+          # Consent placeholders that load the tweet once the reader agrees: tarteaucitron's
+          # div.twitterembed-canvas[tweetid] (French sites), Heise's <embetty-tweet status>.
+          "tweetid": ".//@tweetid/..", "embetty-tweet": ".//embetty-tweet[@status]"}
+# Where placeholders write the tweet's id (or its whole status URL).
+_ID_ATTRIBUTES = ("data-tweet-id", "data-tweetid", "tweetid")
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
 # A site's own name for its embed's blockquote or figure ("nojs-tweet", "element-tweet"): a tweet,
 # not a quotation that may end in a copied post.
@@ -64,7 +69,8 @@ def parse_embed(element) -> Post | None:
         return _parse_card(element)
     if element.tag in ("a", "button", "input"):
         return None  # a Retweet or Like button carrying the id; a link to the post is read by its href
-    tweet_id = (element.get("data-tweet-id") or element.get("data-tweetid") or "").strip()
+    names = ("status",) if element.tag == "embetty-tweet" else _ID_ATTRIBUTES
+    tweet_id = next((element.get(name) for name in names if element.get(name)), "").strip()
     # amp-twitter and some CMSs put the whole status URL where the id belongs.
     ref = _ref(tweet_id) if tweet_id.isdigit() else match_url(tweet_id)
     if not ref:
