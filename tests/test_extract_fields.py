@@ -134,7 +134,8 @@ def test_the_context_of_an_embed_is_the_article_paragraph_before_it_not_a_label_
              '<a href="https://twitter.com/FxDesk/status/1412743195653046279">July 7, 2021</a></blockquote>')
     prose = "<p>The harbour office said the ferry would run again from nine on Monday.</p>"
     for furniture in ('<div class="visually-hidden">Article content</div>',  # read out to screen readers
-                      "<p>Image: Fx Agency</p>",
+                      "<p>Image: Fx Agency</p>", "<p>Fuente: Fx Agencia</p>", "<p>\u5199\u771f\uff1aFx \u901a\u4fe1</p>",
+                      "<p>\uc0ac\uc9c4=Fx \ub274\uc2a4</p>",  # Korean credits are written "사진=..."
                       '<p>See also: <a href="https://fx.example/ten-ferries">The ten ferries that never ran on time'
                       "</a></p>",
                       '<div class="ad-container"><div class="ad-label">Story continues below advertisement</div></div>'):
@@ -142,6 +143,10 @@ def test_the_context_of_an_embed_is_the_article_paragraph_before_it_not_a_label_
         assert post.context == "The harbour office said the ferry would run again from nine on Monday.", furniture
     [post] = extract_posts(page(prose + "<p>Yesterday:</p>" + embed))  # a lead-in is the context
     assert post.context == "Yesterday:"
+    # A short sentence in a language written without spaces is prose too.
+    sentence = "\u6e2f\u53e3\u529e\u516c\u5ba4\u4eca\u5929\u53d1\u5e03\u4e86\u901a\u77e5\u3002"
+    [post] = extract_posts(page(prose + f"<p>{sentence}</p>" + embed))
+    assert post.context == sentence
 
 
 def test_a_long_paragraph_rich_in_links_is_still_the_context_of_the_embed_under_it():

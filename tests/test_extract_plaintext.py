@@ -242,7 +242,9 @@ def test_the_articles_sentence_introducing_a_post_is_not_its_text():
     # words are what follows, with or without media, short or long.
     post = "We will not back down. The budget passes next week and the pools open in June."
     for lead_in in ("The fictional mayor tweeted:", "In a post on X, the fictional mayor wrote:",
-                    "Die Bürgermeisterin schrieb:"):
+                    "Die Bürgermeisterin schrieb:",
+                    "FXA, the fictional port agency, said on Wednesday:",  # an acronym opening a sentence
+                    "\u6e2f\u53e3\u529e\u516c\u5ba4\u53d1\u6587\u79f0\uff1a"):  # Chinese, no spaces, a full-width colon
         for media in ("", "\npic.twitter.com/FxPic00009"):
             text = PROSE + lead_in + "\n" + post + media + "\n" + ATTRIBUTION
             assert fields(text)[0][4] == post + media.replace("\n", " "), (lead_in, media)

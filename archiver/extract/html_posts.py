@@ -28,7 +28,7 @@ from .parse import parse_html
 from .plaintext import CONTEXT_CHARS, attributions, is_credit_label, make_post, trim_context
 from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
-from .posts import Post, collapse
+from .posts import Post, collapse, word_count
 from .regions import Regions, body_of
 
 _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
@@ -557,7 +557,7 @@ def _reads_as_prose(block, lines: str, text: str | None) -> bool:
     the context shows it, trimmed: the share of link text is of the whole."""
     if not text or is_credit_label(text):
         return False
-    if len(text) < _MIN_CONTEXT_CHARS and len(text.split()) < _MIN_CONTEXT_WORDS and not text.endswith(":"):
+    if len(text) < _MIN_CONTEXT_CHARS and word_count(text) < _MIN_CONTEXT_WORDS and not text.endswith((":", "\uff1a")):
         return False
     whole = len(text) if len(lines) <= CONTEXT_CHARS else len(collapse(lines))  # untrimmed when it fits
     linked = sum(len(" ".join(link.text_content().split())) for link in block.iter("a"))

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .dates import parse_date
-from .posts import MEDIA_LINK, Post, collapse, media_links, post_text, text_links, visible
+from .posts import MEDIA_LINK, Post, collapse, media_links, post_text, text_links, visible, word_count
 
 # Em, en, figure and horizontal-bar dashes, a hyphen or two, and the entity forms.
 _DASH = r"(?:[\u2012-\u2015]|--?|&mdash;|&#8212;)"
@@ -71,9 +71,10 @@ _BARE_ATTRIBUTION = re.compile(
 )
 _PERMALINK = re.compile(_PERMALINK_AFTER)
 _CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
-                     r"door|av|af|od|фото)\b", re.I)
-# A caption's credit line: "Image: Fx Agency", "Foto: ...".
-_CREDIT_LABEL = re.compile(_CREDIT.pattern + r"\s*:", re.I)
+                     r"door|av|af|od|фото|fuente|fonte|quelle|bron|źródło|kaynak|sumber|источник|джерело|"
+                     r"المصدر|צילום|מקור|写真|画像|图片来源|图片|圖片|来源|來源|사진|출처)\b", re.I)
+# A caption's credit line: "Image: Fx Agency", "Foto: ...", "写真：...", Korean "사진=...".
+_CREDIT_LABEL = re.compile(_CREDIT.pattern + r"\s*[:\uff1a=]", re.I)
 # A tweet is at most 280 characters, a link counting 23 and attached media nothing:
 # above an attribution in plain text, collect at most that much text.
 _MAX_POST_WEIGHT = 280
@@ -434,21 +435,26 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
 def _introduces(lines: list[str]) -> bool:
     """Whether a paragraph above a post is the article's, introducing the post:
     a sentence of three words or more that ends in a colon ("The mayor tweeted:",
-    "In a post on X, the mayor wrote:"), a byline or credit (a few words, no
-    stop), a date alone. A post's own opening label is a word or two ("Watch:",
-    "Service update:") or opens in capitals ("UPDATE on the crossing:") and
+    "In a post on X, the mayor wrote:", "北京市气象台发文称：", words counted as
+    `word_count` counts them), a byline or credit (a few words, no stop), a date
+    alone. A post's own opening label is a word or two ("Watch:", "Service
+    update:") or a few words opening in capitals ("UPDATE on the crossing:"; a
+    longer line that does is a sentence: "AFAD, the agency, said on Monday:") and
     stays (so does "She tweeted:", which reads the same), as does a colon
     before a mention or hashtag the post goes on with (its caller asks only
     of a paragraph the one below does not open so)."""
     last = lines[-1]
     if last.endswith((":", "\uff1a")):
-        words = lines[0].split()
-        return len(" ".join(lines).split()) > 2 and not (len(words[0]) > 1 and words[0].isupper())
+        words = word_count(" ".join(lines))
+        opening = lines[0].split()[0]
+        label = len(opening) > 1 and opening.isupper() and words <= _MAX_LABEL_WORDS
+        return words > 2 and not label
     byline = len(lines) == 1 and len(last.split()) <= 6 and not _SENTENCE_END.search(last) and _CREDIT.match(last)
     return bool(byline) or (len(lines) == 1 and len(last) <= 40 and bool(_DATE_ALONE.fullmatch(last))
                             and parse_date(last) is not None)
 
 
+_MAX_LABEL_WORDS = 5  # "UPDATE on the crossing:"; "AFAD, the agency, said on Wednesday:" is a sentence
 _DATE_ALONE = re.compile(r"[\w.,/ -]+\d{4}\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 
