@@ -486,3 +486,9 @@ def test_cards_of_a_few_capitalised_words_or_a_name_with_a_comma_are_posts():
         handle = "fx_" + name.split()[1].strip(",").lower()
         text = f"Match report\n{name}\n@{handle}\n{body}\n10:42 PM \u00b7 Jul 7, 2021\n"
         assert [(p[0], p[4]) for p in fields(text)] == [(handle, body)], name
+
+
+def test_the_direction_marks_around_a_copied_right_to_left_post_are_not_its_text():
+    post = "\u05d4\u05de\u05e2\u05d1\u05d5\u05e8\u05ea \u05d7\u05d5\u05d6\u05e8\u05ea \u05dc\u05e4\u05e2\u05d5\u05dc."
+    text = PROSE + f"\u200f{post}\u200f\n\u200f" + ATTRIBUTION
+    assert fields(text)[0][4] == post

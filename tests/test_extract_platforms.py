@@ -38,6 +38,8 @@ def instagram_embed(attribution: str) -> str:
     "Post udostępniony przez Fx Harbour (@fx.harbour)",
     "Ett inlägg delat av Fx Harbour (@fx.harbour)",
     "Публикация от Fx Harbour (@fx.harbour)",
+    "\u05e4\u05d5\u05e1\u05d8 \u05e9\u05e9\u05d5\u05ea\u05e3 \u05e2\u05dc \u05d9\u05d3\u05d9 Fx Harbour (@fx.harbour)",  # Hebrew
+    "Una publicació compartida per Fx Harbour (@fx.harbour)",
     "Fx Harbour(@fx.harbour)がシェアした投稿",
     "Fx Harbour (@fx.harbour) tarafından paylaşılan bir gönderi",
 ])

@@ -34,6 +34,7 @@ def visible(text: str) -> str:
         text = text.replace(character, "")
     return text
 
+
 FIELDS = (
     "source", "platform", "post_id", "url", "handle", "author_name",
     "date_text", "date", "text", "media", "links", "context", "position",
@@ -81,9 +82,15 @@ def without_media_links(text: str) -> str:
 def post_text(raw: str | None) -> str | None:
     """A post's text as the article shows it, or None for a 'deleted' placeholder."""
     text = collapse(raw)
+    if text:
+        # A right-to-left post copied as text keeps the direction marks around it, which show nothing.
+        text = text.strip(_DIRECTION_MARKS).strip() or None
     if text and _GONE.match(text):
         return None
     return text
+
+
+_DIRECTION_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 @dataclass

@@ -36,7 +36,8 @@ _BEFORE_NAME = (
     "публикация от", "příspěvek sdílený uživatelem", "príspevok zdieľaný používateľom",
     "o postare distribuită de", "sebuah kiriman dibagikan oleh", "satu hantaran dikongsi oleh",
     "isang post na ibinahagi ni", "bài viết do", "käyttäjän", "โพสต์ที่แชร์โดย",
-    "تمت مشاركة منشور بواسطة", "μια δημοσίευση που κοινοποιήθηκε από το χρήστη",
+    "تمت مشاركة منشور بواسطة", "μια δημοσίευση που κοινοποιήθηκε από το χρήστη", "פוסט ששותף על ידי",
+    "una publicació compartida per",
 )
 # ... and after it (Japanese, Korean, Chinese, Turkish, Hungarian, Hindi, Finnish, Vietnamese).
 _AFTER_NAME = ("がシェアした投稿", "님의 공유 게시물", "分享的帖子", "分享的貼文", "tarafından paylaşılan bir gönderi",
