@@ -316,3 +316,22 @@ def test_a_line_break_in_an_instagram_facebook_or_bluesky_embeds_text_is_a_space
         ("instagram", "Last crossing of the season. Thank you all! #harbour"),
         ("facebook", "The ferry leaves from the landing stage. Buses run every 15 minutes."),
         ("bluesky", "The north quay closes on 30 April.")]
+
+
+def test_a_grid_of_linked_pictures_of_the_sites_latest_posts_inside_the_text_cites_none_of_them():
+    """A plugin's Instagram feed written into the article: a run of thumbnails
+    linking to posts, a caption at most. A linked picture among other pictures
+    still cites its post."""
+    grid = '<div id="sb_instagram" class="sbi"><div id="sbi_images">' + "".join(
+        f'<div class="sbi_item sbi_type_image"><div class="sbi_photo_wrap"><a class="sbi_photo" '
+        f'href="https://www.instagram.com/p/FxGrid000{n}/"><span class="sbi-screenreader">Quay view {n}</span>'
+        f'<img src="https://fx.example/placeholder.png" alt="Quay view {n}"></a></div></div>' for n in range(6)) + "</div></div>"
+    jetpack = '<div class="wp-block-jetpack-instagram-gallery">' + "".join(
+        f'<a class="wp-block-jetpack-instagram-gallery__grid-post" href="https://www.instagram.com/p/FxJet000{n}/">'
+        f'<img alt="Instagram post by fx_harbour" src="https://fx.example/{n}.jpg"></a>' for n in range(6)) + "</div>"
+    pictures = "".join(f'<figure class="image-block"><a href="{href}"><img src="https://fx.example/{n}.jpg"></a></figure>'
+                       for n, href in enumerate(["https://fx.example/a", "https://www.facebook.com/watch/?v=4073660272852600",
+                                                 "https://fx.example/b"]))
+    cited = '<p>The harbour <a href="https://www.instagram.com/p/FxCited01/">posted the survey</a> in May.</p>'
+    assert found(cited + grid + PROSE + jetpack + PROSE + pictures) == [
+        ("instagram", "FxCited01"), ("facebook", "4073660272852600")]

@@ -23,6 +23,7 @@ weak signs alone.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -61,6 +62,8 @@ _MANY_BREAKS = 20
 _LOOSE_MARGIN = 3
 _BREAKS = etree.XPath("count(//body//br)")
 _FEED_SIZE = 3
+_CAPTION_CHARS = 40  # the text a thumbnail of a grid shows at most ("Harbour view 3")
+_MAX_GRID_ITEMS = 50  # a grid's items looked at: enough to tell one, however long the run
 _LINK_SHARE = 0.6
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _LINK_TEXTS = etree.XPath(".//a[@href]//text()")
@@ -175,6 +178,8 @@ class Regions:
             return True
         if outside and (tag == "header" or role == "banner") and not in_article(region) and not _in_main(region):
             return True
+        if self._is_thumbnail_in_a_grid(region):
+            return True
         words = words and self.names_furniture(region)
         if not (words or outside):
             return False
@@ -213,13 +218,32 @@ class Regions:
             part = self._chain[index - 1]
             if (part.tag, part.get("class")) == kind:
                 return False
+        return self._kinds(parent).get(kind, 0) >= _FEED_SIZE
+
+    def _is_thumbnail_in_a_grid(self, region) -> bool:
+        """One of a run of linked pictures of one kind with a caption at most: a
+        grid of the site's latest posts (Instagram feeds written into the text by
+        a plugin), which cites none of them. A cited post is embedded, or linked
+        from a sentence."""
+        parent = region.getparent()
+        kind = region.get("class")
+        if parent is None or not (kind or "").strip() or self._kinds(parent).get((region.tag, kind), 0) < _FEED_SIZE:
+            return False
+        host = _thumbnail_host(region)
+        if host is None:
+            return False
+        same = (item for item in parent if item.tag == region.tag and item.get("class") == kind)
+        return sum(1 for item in islice(same, _MAX_GRID_ITEMS) if _thumbnail_host(item) == host) >= _FEED_SIZE
+
+    def _kinds(self, parent) -> dict:
+        """How many children of each kind (tag, class) `parent` has, counted once."""
         counts = self._signatures.get(parent)
         if counts is None:
             counts = self._signatures[parent] = {}
             for child in parent:
                 key = (child.tag, child.get("class"))
                 counts[key] = counts.get(key, 0) + 1
-        return counts.get(kind, 0) >= _FEED_SIZE
+        return counts
 
     def _prose(self, region) -> int:
         return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
@@ -235,6 +259,19 @@ def _last_loose_child(block) -> int:
                 or (inline and len(collapse(child.text_content()) or "") >= _MIN_PARAGRAPH)):
             return index
     return -1
+
+
+def _thumbnail_host(item) -> str | None:
+    """The host a thumbnail links to: `item` holding one link around a picture and
+    a caption at most; None for anything else."""
+    links = [item] if item.tag == "a" else item.findall(".//a[@href]")
+    if len(links) != 1 or links[0].find(".//img") is None or _TEXT_LENGTH(item) > _CAPTION_CHARS:
+        return None
+    host = _LINK_HOST.match(links[0].get("href", "").strip())
+    return host.group(1).lower().removeprefix("www.") if host else None
+
+
+_LINK_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/?#:\s]+)", re.I)
 
 
 def _article_guess(chain: list) -> int:
