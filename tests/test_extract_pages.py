@@ -324,6 +324,18 @@ def test_damaged_bytes_in_a_charset_or_a_post_url_do_not_break_the_extractor():
     assert [p.post_id for p in extract_posts(html.encode())] == ["1711350796907446350"]
 
 
+@pytest.mark.parametrize("hostile", [
+    '<link rel="canonical" href="https://[broken/story">',  # no host urlsplit can read
+    "<div>" + "\u3000" * 40 + "</div>",  # white space to Python, not to XPath's normalize-space
+    "<blockq\x15ote>" + "Text without paragraphs, long enough to count for the main text. " * 5 + "</blockq\x15ote>",
+])
+def test_a_hostile_pages_odd_markup_does_not_break_the_extractor(hostile):
+    """Regressions found by fuzzing: ValueError from urlsplit and from lxml's tag search, TypeError from len(None)."""
+    link = '<p>See <a href="https://twitter.com/FxDesk/status/1711350796907446351">the post</a>.</p>'
+    html = f"<html><head>{hostile}</head><body><article>{hostile}{link}</article></body></html>"
+    assert [p.post_id for p in extract_posts(html.encode())] == ["1711350796907446351"]
+
+
 def test_urls_written_in_text_between_links_keep_their_place_in_the_article():
     para = ('<p>See <a href="https://twitter.com/FxDesk/status/1711350796907446361">the first</a>, then '
             'https://twitter.com/FxDesk/status/1711350796907446362 and '

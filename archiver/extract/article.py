@@ -84,8 +84,8 @@ def html_article(doc, base_url: str | None, markup: bytes) -> dict:
         h1 = doc.find(".//h1")
         title = h1.text_content() if h1 is not None else None
     site = meta.get("og:site_name") or meta.get("application-name")
-    if not site and canonical and urlsplit(canonical).hostname:
-        site = urlsplit(canonical).hostname.removeprefix("www.")
+    if not site and canonical and _host(canonical):
+        site = _host(canonical).removeprefix("www.")
     html = doc.getroottree().getroot()
     language = (html.get("lang") or html.get("xml:lang") or meta.get("og:locale")
                 or meta.get("content-language") or meta.get("language"))
@@ -148,6 +148,15 @@ def _htmldate(doc, url: str | None) -> str | None:
         return None
 
 
+def _host(url: str) -> str | None:
+    """The host a URL names, None for one that names none or cannot be read
+    (a page's canonical link written `https://[broken/`)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def text_article(text: str, base_url: str | None, title: str | None = None) -> dict:
     """Metadata of a plain-text article: a dateline near the top gives the date;
     the title is a Markdown text's heading, when it has one."""
@@ -155,7 +164,7 @@ def text_article(text: str, base_url: str | None, title: str | None = None) -> d
     return {
         "url": base_url,
         "title": title,
-        "site": urlsplit(base_url).hostname if base_url and "://" in base_url else None,
+        "site": _host(base_url) if base_url and "://" in base_url else None,
         "language": None,
         "published": parse_date(dateline.group(1)) if dateline else None,
     }

@@ -61,6 +61,7 @@ _FEW_PARAGRAPHS = 1000
 _MANY_BREAKS = 20
 _LOOSE_MARGIN = 3
 _BREAKS = etree.XPath("count(//body//br)")
+_SEARCHABLE_TAG = re.compile(r"[^\x00-\x20\x7f{}]+")
 _FEED_SIZE = 3
 _CAPTION_CHARS = 40  # the text a thumbnail of a grid shows at most ("Harbour view 3")
 _MAX_GRID_ITEMS = 50  # a grid's items looked at: enough to tell one, however long the run
@@ -78,7 +79,9 @@ class Regions:
     def __init__(self, doc):
         self.paragraphs: dict = {}
         self.main = _main_block(doc, self.paragraphs)
-        self._prose_tags = tuple({p.tag for p in self.paragraphs}) or ("p",)
+        # The tags that hold prose, searched by name: a name lxml cannot search by (a control
+        # character in a hostile page's tag) holds none.
+        self._prose_tags = tuple({p.tag for p in self.paragraphs if _SEARCHABLE_TAG.fullmatch(p.tag)}) or ("p",)
         self._chain = [self.main, *self.main.iterancestors()]
         self._chain_index = {element: index for index, element in enumerate(self._chain)}
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)), None)
@@ -420,7 +423,9 @@ def _score_loose_text(doc, paragraphs: dict, scores: dict) -> None:
         holder = text.getparent()
         block = _loose_block(holder.getparent() if text.is_tail else holder, places)
         if block is not None:
-            size = len(collapse(text))
+            size = len(collapse(text) or "")  # XPath's normalize-space keeps U+3000 and its kin
+            if not size:
+                continue
             paragraphs[block] = paragraphs.get(block, 0) + size
             _score(scores, block, block.getparent(), size)
 
