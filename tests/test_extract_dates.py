@@ -27,9 +27,9 @@ def no_dateparser(monkeypatch):
     def refuse(text, languages):
         raise AssertionError(f"{text!r} went to dateparser")
     monkeypatch.setattr(dates, "_dateparser", refuse)
-    parse_date.cache_clear()
+    dates._parse_date.cache_clear()
     yield
-    parse_date.cache_clear()
+    dates._parse_date.cache_clear()
 
 
 @pytest.mark.parametrize("text", FAST)
@@ -43,7 +43,7 @@ def test_links_sentences_and_impossible_days_are_not_dates(no_dateparser):
 
 
 def test_other_languages_go_to_dateparser_in_the_page_language():
-    parse_date.cache_clear()
+    dates._parse_date.cache_clear()
     assert parse_date("7 июля 2021 г.", "ru") == "2021-07-07"
     assert parse_date("1 مارس 2022", "ar") == "2022-03-01"
 
@@ -55,3 +55,19 @@ def test_article_dated_only_outside_the_usual_meta_tags_is_dated_by_htmldate():
             b"<p>The fictional council met on Monday.</p></article></body></html>")
     record = extract(html, base_url="https://news.example/2021/07/08/fictional-story.html")
     assert record["published"] == "2021-07-08"
+
+
+def test_a_hostile_text_of_thousands_of_date_like_lines_gets_a_bounded_search_per_document(monkeypatch):
+    """Each line's "date" is a new form dateparser searches every locale for (10-35 ms):
+    a document gets MAX_FAILED_SEARCHES such searches that find nothing, the next one its own."""
+    from archiver.extract import extract
+
+    searches = []
+    real = dates._dateparser
+    monkeypatch.setattr(dates, "_dateparser", lambda text, languages: searches.append(text) or real(text, languages))
+    dates._parse_date.cache_clear()
+    hostile = "".join(f"\u2014 Fx (@fx_flood) w{n} 2021\n" for n in range(2000))
+    assert extract(hostile)["posts"] == []
+    assert len(searches) == dates.MAX_FAILED_SEARCHES
+    post = "The ferry runs again. pic.twitter.com/FxFerry001\n\u2014 Fx Ferries (@FxFerries) 7 \u0438\u044e\u043b\u044f 2021 \u0433.\n"
+    assert [p.date for p in extract(post)["posts"]] == ["2021-07-07"]

@@ -6,6 +6,7 @@ Pure functions: no network, no database, no clock.
 from __future__ import annotations
 
 from .article import html_article, text_article
+from .dates import search_budget
 from .document import Document, decode, looks_like_html
 from .html_posts import html_posts
 from .markdown import looks_like_markdown, read_markdown
@@ -23,7 +24,13 @@ def extract_document(document: Document, base_url: str | None = None, *, metadat
     page that cites no post: a backfill keeps only the pages that do, and on
     the others the metadata, htmldate most of all, is a third of the time.
     `posts_only=True` leaves it out of every page, for callers that print the
-    posts alone (`archiver extract` without --article)."""
+    posts alone (`archiver extract` without --article). A document's dates that
+    no fast form reads get a bounded search (see `dates.search_budget`)."""
+    with search_budget():
+        return _read(document, base_url, metadata, posts_only)
+
+
+def _read(document: Document, base_url: str | None, metadata: bool, posts_only: bool) -> dict:
     warnings: list[str] = []
     if document.is_html:
         doc, warnings = parse_html(document)

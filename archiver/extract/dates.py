@@ -11,7 +11,9 @@ language tries every locale it has, about 35 ms a date.
 
 from __future__ import annotations
 
+import contextvars
 import re
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
@@ -59,7 +61,28 @@ _YEAR_FIRST = re.compile(
 _CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
 
 
-@lru_cache(maxsize=4096)
+# dateparser's search of every locale costs 10-35 ms a form. Within `search_budget` a
+# document gets that many searches that find no date: a hostile text of thousands of
+# date-like lines ("— A (@a) w12 2021") is read in a second, not in minutes, and a real
+# one, whose dates share a form or a language, needs a few.
+MAX_FAILED_SEARCHES = 32
+_FAILED_SEARCHES_LEFT: contextvars.ContextVar = contextvars.ContextVar("failed_searches_left", default=None)
+
+
+class _OverBudget(Exception):
+    """A search of every locale the document's budget has no room for (never cached)."""
+
+
+@contextmanager
+def search_budget(searches: int = MAX_FAILED_SEARCHES):
+    """Within this block, at most `searches` searches of every locale that find no date."""
+    token = _FAILED_SEARCHES_LEFT.set([searches])
+    try:
+        yield
+    finally:
+        _FAILED_SEARCHES_LEFT.reset(token)
+
+
 def parse_date(text: str | None, language: str | None = None) -> str | None:
     """`YYYY-MM-DD` for a printed date, or None when it does not name a whole day.
 
@@ -67,6 +90,14 @@ def parse_date(text: str | None, language: str | None = None) -> str | None:
     the fast path does not know; the text is retried without it, since pages
     often mislabel their language.
     """
+    try:
+        return _parse_date(text, language)
+    except _OverBudget:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str | None, language: str | None) -> str | None:
     if not text or not text.strip():
         return None
     text = text.strip()
@@ -76,12 +107,7 @@ def parse_date(text: str | None, language: str | None = None) -> str | None:
     if len(text) > 60 or "://" in text or not re.search(r"\d", text):
         return None  # a link or a sentence, not a date: not worth dateparser's every-locale search
     hint = (language or "").split("-")[0].lower() or None
-    tries = ([hint], None) if hint else (None,)
-    for languages in tries:
-        parsed = _dateparser(text, languages)
-        if parsed:
-            return parsed
-    return None
+    return (_dateparser(text, [hint]) if hint else None) or _search_every_locale(text)
 
 
 def _fast_path(text: str) -> str | None:
@@ -116,3 +142,14 @@ def _dateparser(text: str, languages: list[str] | None) -> str | None:
     except (ValueError, OverflowError):
         return None
     return parsed.strftime("%Y-%m-%d") if parsed else None
+
+
+def _search_every_locale(text: str) -> str | None:
+    """dateparser without a language, within the document's budget of searches that find nothing."""
+    left = _FAILED_SEARCHES_LEFT.get()
+    if left is not None and left[0] <= 0:
+        raise _OverBudget
+    parsed = _dateparser(text, None)
+    if parsed is None and left is not None:
+        left[0] -= 1
+    return parsed
