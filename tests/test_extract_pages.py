@@ -336,6 +336,14 @@ def test_a_hostile_pages_odd_markup_does_not_break_the_extractor(hostile):
     assert [p.post_id for p in extract_posts(html.encode())] == ["1711350796907446351"]
 
 
+def test_a_sentence_naming_an_account_in_parentheses_keeps_its_post_links():
+    html = (f'<body><article>{PROSE}<p>The mayor (@fx_mayor) <a href="https://twitter.com/fx_mayor/status/'
+            '1711350796907446352">wrote on Tuesday</a> that the bridge would reopen, and the harbour (@fx_harbour) '
+            '<a href="https://www.youtube.com/watch?v=FxVideo0001">filmed it</a>.</p></article></body>').encode()
+    assert [(p.platform, p.post_id) for p in extract_posts(html)] == [
+        ("twitter", "1711350796907446352"), ("youtube", "FxVideo0001")]
+
+
 def test_urls_written_in_text_between_links_keep_their_place_in_the_article():
     para = ('<p>See <a href="https://twitter.com/FxDesk/status/1711350796907446361">the first</a>, then '
             'https://twitter.com/FxDesk/status/1711350796907446362 and '

@@ -347,8 +347,10 @@ def _find_attributions(scan: _Scan) -> None:
         if block in seen_blocks or scan.skip(block):
             continue
         seen_blocks.add(block)
-        lines = text_lines(block)
-        for attribution in attributions(lines):
+        found = attributions(text_lines(block))
+        if not found:
+            continue  # prose naming an account, "The mayor (@fx_mayor) wrote": its links are read as links
+        for attribution in found:
             body = attribution.text_before
             if not body.strip():
                 previous = _previous_block(block, scan)
