@@ -4,7 +4,10 @@ placeholders, AMP, lazy embeds and site-rendered cards."""
 
 from __future__ import annotations
 
+import html
 import json
+
+import pytest
 
 from archiver.archive import archive
 from archiver.extract import extract_posts
@@ -103,6 +106,29 @@ def test_consent_placeholders_that_load_the_tweet_later_name_it():
                 'theme="light"></div></div><p>Then the harbour office replied.</p>'
                 '<embetty-tweet status="1412743195653046284"></embetty-tweet>')
     assert [p.post_id for p in extract_posts(html)] == ["1412743195653046283", "1412743195653046284"]
+
+
+@pytest.mark.parametrize("name, full_text, expected", [
+    ("Fx \ud800Desk", "Ferry running again", ("Fx \ufffdDesk", "Ferry running again")),  # a lone surrogate
+    ("Fx Desk", "<html>", ("Fx Desk", None)),
+    ("Fx Desk", "\x01<b>Ferry</b> running again", ("Fx Desk", "\x01Ferry running again")),
+])
+def test_a_hostile_tweet_cards_data_reads_as_text_any_writer_takes(name, full_text, expected):
+    """Regressions found by fuzzing: a surrogate broke the CLI's and the database's UTF-8,
+    and lxml's fragment parser raised on "<html>" and on a control character."""
+    attrs = json.dumps({"url": "https://twitter.com/fxdesk/status/1412743195653046279", "name": name,
+                        "full_text": full_text, "username": "FxDesk"})
+    [post] = extract_posts(page(f"""<div class="tweet" data-attrs='{html.escape(attrs)}'></div>"""))
+    assert (post.author_name, post.text) == expected
+    assert extract_posts("<p>A str with a lone \udc80 surrogate</p>") == []
+
+
+def test_json_nested_deeper_than_python_reads_is_no_card_and_no_metadata():
+    deep = "[" * 100000 + "]" * 100000
+    markup = (f"<html><head><script type='application/ld+json'>{deep}</script></head><body><article>"
+              f"<div class='tweet' data-attrs='{deep}'></div>"
+              "<p>See <a href='https://twitter.com/FxDesk/status/1412743195653046279'>the post</a>.</p></article></body></html>")
+    assert [p.post_id for p in extract_posts(markup.encode())] == ["1412743195653046279"]
 
 
 def test_site_rendered_tweet_card_gives_name_handle_printed_date_and_text():

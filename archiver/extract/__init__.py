@@ -12,7 +12,7 @@ from .html_posts import html_posts
 from .markdown import looks_like_markdown, read_markdown
 from .parse import parse_html
 from .plaintext import split_paragraphs, text_posts
-from .posts import Post, text_links
+from .posts import Post, text_links, without_surrogates
 
 
 def extract_document(document: Document, base_url: str | None = None, *, metadata: bool = True,
@@ -55,6 +55,7 @@ def extract(data: bytes | str, base_url: str | None = None,
             charset: str | None = None, content_type: str | None = None) -> dict:
     """Article record and posts from bytes (decoded as a browser would) or text."""
     if isinstance(data, str):
+        data = without_surrogates(data)
         document = Document(data, "utf-8", looks_like_html(data, content_type))
     else:
         document = decode(data, charset, content_type)

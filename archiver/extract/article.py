@@ -51,7 +51,7 @@ def _json_ld(doc, markup: bytes) -> list[dict]:
     for script in doc.iterfind(".//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
             continue
         stack = [data]
         while stack:

@@ -46,6 +46,15 @@ FIELDS = (
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with lone surrogates (a JSON `\\ud800`, a str built from broken data) as
+    U+FFFD: no UTF-8 writer, file or database, takes them."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def word_count(text: str) -> int:
     """About how many words `text` holds, in a language that spaces its words or not."""
     return len(text.split()) + len(_UNSPACED.findall(text)) // 2

@@ -10,7 +10,7 @@ from lxml import etree
 
 from ..dates import parse_date
 from ..plaintext import attributions
-from ..posts import Post, PostRef, collapse, media_links, post_text
+from ..posts import Post, PostRef, collapse, media_links, post_text, without_surrogates
 from ._html import has_class, lang_of, text_lines, url_of
 
 NAME = "twitter"
@@ -90,7 +90,7 @@ def _parse_card(element) -> Post | None:
     `div.tweet[data-attrs]`): its JSON names the post, the card prints the date."""
     try:
         data = json.loads(element.get("data-attrs"))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
         return None
     ref = match_url(str(data.get("url") or "")) if isinstance(data, dict) else None
     if not ref:
@@ -110,11 +110,13 @@ def _markup_text(value: str | None) -> str | None:
     """The text of a card's `full_text`, which may carry the card's own markup."""
     if not value or "<" not in value:
         return value
-    return lxml.html.fragment_fromstring(value, create_parent="div").text_content()
+    # Parsed as a document's body, which takes any text (fragment_fromstring refuses a
+    # control character and asserts on a value holding "<html>").
+    return lxml.html.document_fromstring(f"<div>{value}</div>").text_content()
 
 
 def _string(value) -> str | None:
-    return collapse(value) if isinstance(value, str) else None
+    return collapse(without_surrogates(value)) if isinstance(value, str) else None
 
 
 def _status_refs(element) -> list[PostRef]:
