@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .extract import extract_document
+from .extract.posts import without_surrogates
 from .extract.budget import DEFAULT_ARTICLE_BUDGET
 from .extract.document import InputError, decode
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
@@ -24,7 +25,13 @@ DEFAULT_DB = "db/archive.db"
 
 
 def _error(source: str, reason: str) -> None:
-    click.echo(f"archiver: {source}: {reason}", err=True)
+    click.echo(f"archiver: {_printable(source)}: {reason}", err=True)
+
+
+def _printable(name: str) -> str:
+    """A file name as one line of text: a newline or a control character in it,
+    or a byte that is not UTF-8, written as an escape, not as a line of its own."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
 
 
 def fetch_options(command):
@@ -154,8 +161,9 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             _error(item.source, f"warning: {document.warning}")
         for warning in record.pop("warnings"):
             _error(item.source, f"warning: {warning}")
-        posts = [dict(post.to_dict(), source=item.source) for post in record.pop("posts")]
-        rows = [dict(source=item.source, **record, posts=posts)] if article else posts
+        source = without_surrogates(item.source)  # a file name's bytes that are not UTF-8, as U+FFFD
+        posts = [dict(post.to_dict(), source=source) for post in record.pop("posts")]
+        rows = [dict(source=source, **record, posts=posts)] if article else posts
         if output_format == "jsonl":
             for row in rows:
                 click.echo(json.dumps(row, ensure_ascii=False))

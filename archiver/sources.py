@@ -73,9 +73,14 @@ def files_below(folder: str, seen: set[str] | None = None) -> Iterator[str | Fai
         yield Failed(folder, f"cannot list this folder ({error.strerror or error}); check its permissions")
         return
     for entry in entries:
-        if entry.is_dir():
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError as error:  # a symlink to itself: too many levels of symbolic links
+            yield Failed(entry.path, f"cannot read ({error.strerror or error}); check where it links to")
+            continue
+        if is_dir:
             yield from files_below(entry.path, seen)
-        elif entry.is_file():
+        elif is_file:
             yield entry.path
 
 

@@ -231,3 +231,17 @@ def test_extract_does_not_load_the_archive_the_checks_or_the_fetcher_for_local_f
                "'multiprocessing') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", program, str(page)], capture_output=True, text=True, check=True)
     assert loaded.stdout == "\n"  # the names of the modules loaded, here none
+
+
+def test_a_file_name_with_a_newline_or_bytes_that_are_not_utf8_stays_one_line_of_valid_text(tmp_path):
+    """Regression: a newline in a name forged an `archiver:` line on stderr, and a
+    name's byte 0x81 made the JSON line on stdout invalid UTF-8."""
+    page = b'<p>See <a href="https://twitter.com/FxDesk/status/1412743195653046279">the post</a>.</p>'
+    (tmp_path / "a\narchiver: forged.html").write_bytes(b"")  # empty: an error naming it
+    (tmp_path / "b\udc81.html").write_bytes(page)
+    result = subprocess.run([sys.executable, "-m", "archiver.cli", "extract", str(tmp_path)], capture_output=True)
+    assert result.stderr.decode().splitlines() == [
+        f"archiver: {tmp_path}/a\\narchiver: forged.html: empty input: nothing to extract; "
+        "check that the file was saved completely"]
+    [row] = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert row["source"] == f"{tmp_path}/b\ufffd.html"

@@ -52,3 +52,14 @@ def test_a_folder_that_cannot_be_listed_is_a_failure_and_the_rest_is_read(tmp_pa
             Failed(str(locked), "cannot list this folder (Permission denied); check its permissions")]
     finally:
         locked.chmod(0o755)
+
+
+def test_a_symlink_to_itself_in_a_folder_is_a_failure_and_the_rest_is_read(tmp_path):
+    """Regression: is_dir() raised "too many levels of symbolic links" and ended the run."""
+    (tmp_path / "a.txt").write_text("story a")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "z.txt").write_text("story z")
+    assert list(expand([str(tmp_path)])) == [
+        str(tmp_path / "a.txt"),
+        Failed(str(tmp_path / "loop"), "cannot read (Too many levels of symbolic links); check where it links to"),
+        str(tmp_path / "z.txt")]
