@@ -17,7 +17,8 @@ quadratic (a paragraph of N status links, N link blocks, N links to a site whose
 host ends in a platform's (fxbox.com, as uproxx.com or netflix.com end in x.com), N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
 deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown, dashes before
-runs of N/10 no-break spaces), --depth D
+runs of N/10 no-break spaces, N undated attributions in an embed, N spaces between
+labelled links, a line of N spaces and a dotted word of N dots in text), --depth D
 each of the HTML ones under D nested <div>s: each should take seconds, not minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
 """
@@ -148,6 +149,10 @@ SHAPES = {  # name -> page of n repeated parts (fictional account)
         '<iframe srcdoc="' + html.escape(
             f'<blockquote class="twitter-tweet"><p>Post {i}</p>&mdash; Fx Bench (@fx_bench) '
             f'<a href="{_status(i)}">July 5, 2021</a></blockquote>') + '"></iframe>' for i in range(n)) + "</article>",
+    "undated attributions": lambda n: '<blockquote class="twitter-tweet"><p>' + " \u2014 (@fx_bench)" * n + (
+        f'<br>x</p><a href="{_status(0)}">link</a></blockquote>'),
+    "spaces between labels": lambda n: f'<p>Follow us: <a href="{_status(0)}">twitter</a>' + " " * n + (
+        'x<a href="https://www.youtube.com/watch?v=FxBench0001">youtube</a></p>'),
     "text without <p>, nested": lambda n: "<div>" * 2000 + "".join(
         f"<span>Line {i} of a text written without paragraphs.</span><br>" for i in range(n)) + (
         f'<a href="{_status(0)}">a post</a>' + "</div>" * 2000),
@@ -159,6 +164,8 @@ TEXT_SHAPES = {
     "quoted embeds in Markdown": lambda n: "".join(
         f"> Post {i} [pic.twitter.com/FxBench{i:05d}](https://t.co/FxBench{i:05d})\n>\n"
         f"> — Fx Bench (@fx_bench) [July 7, 2021]({_status(i)})\n\n" for i in range(n)),
+    "spaces, a dotted word": lambda n: "Intro line.\na" + " " * n + "b\n" + "a." * n + (
+        "\nFx Bench\n@fx_bench\nService resumes at nine.\nJuly 7, 2021\n"),
     "dashes, runs of spaces": lambda n: "".join(
         "\u2014" + "\u00a0" * (n // 10) + f"Fx Bench {i}\u00a0" * 3 + "\n" for i in range(10)),
 }

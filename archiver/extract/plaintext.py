@@ -89,7 +89,7 @@ _MAX_POST_CHARS = 300
 _MAX_POST_LINES = 100
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.I)
 # Lines an inline element makes: a mention, hashtag, link, or a sliver such as "." or an emoji.
-_TOKEN = re.compile(r"[@#]\w+|(?:https?://)?\S+\.\S+/\S*|\W{1,3}|.{1,2}")
+_SHORT_TOKEN = re.compile(r"[@#]\w+|\W{1,3}|.{1,2}")
 # A sentence's stops, of the Latin script and of others (CJK, Devanagari, Myanmar, Ethiopic, Arabic).
 _STOPS = ".!?:\u2026\u3002\uff01\uff1f\u0964\u0965\u104b\u1362\u061f\u06d4"
 # Closing punctuation: a stop, a quote or bracket, the CJK corner brackets and other full stops.
@@ -108,7 +108,7 @@ _RUN_ON_CHARS = 50
 _HANDLE_LINE = re.compile(rf"@{_HANDLE}")
 # A label before a handle ("LINE ID = @desk", "Twitter | @desk"), not a display name.
 _LABEL_END = re.compile(r"[=|/,\u2022\u00b7\u2013\u2014-]$")
-_NAME_AND_HANDLE = re.compile(rf"(?P<name>[^@]+?)[ \t]+@(?P<handle>{_HANDLE})")
+_HANDLE_ALONE = re.compile(_HANDLE)
 _WORDS = re.compile(r"[^\W\d_]{2}")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _COUNT = re.compile(r"\d[\d,.]*[KkMm]?")
@@ -415,7 +415,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
             break
         if not attached:
             above_line = paragraphs[index + 1][0][-1] if index + 1 < len(paragraphs) else None
-            tags_below = join == "sentence" and all(map(_TOKEN.fullmatch, below))
+            tags_below = join == "sentence" and all(map(_is_token, below))
             if not tags_below and (weight > _SHORT_PARAGRAPH or not _own_line_break(lines, above_line)):
                 break
             kept = lines + kept
@@ -463,7 +463,7 @@ def _joins(upper: str, lower: str) -> str | None:
     them; a media or link line belongs to the text above it), "wrap" (a sentence
     runs on), "sentence" (a sentence ends and a hashtag or mention follows: one
     post, or prose above a post), or None for a paragraph break."""
-    if _NO_SPACE_BEFORE.match(lower) or (_TOKEN.fullmatch(upper) and _continues(lower)
+    if _NO_SPACE_BEFORE.match(lower) or (_is_token(upper) and _continues(lower)
                                          and not _FULL_STOP.fullmatch(upper)):
         return "inline"
     if _BULLET.match(lower) and (upper.endswith(":") or _BULLET.match(upper)):
@@ -471,8 +471,8 @@ def _joins(upper: str, lower: str) -> str | None:
     if _SENTENCE_END.search(upper):
         if _ends_in_link(lower) and len(lower.split()) == 1:
             return "inline"
-        return "sentence" if _TOKEN.fullmatch(lower) else None
-    if _TOKEN.fullmatch(upper) or _TOKEN.fullmatch(lower):
+        return "sentence" if _is_token(lower) else None
+    if _is_token(upper) or _is_token(lower):
         return "inline"
     if _continues(lower) or len(upper) >= _RUN_ON_CHARS:
         return "wrap"
@@ -571,9 +571,9 @@ def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, i
     then "and Blogger")."""
     if i in taken:
         return None
-    one_line = _NAME_AND_HANDLE.fullmatch(lines[i])
+    one_line = _name_and_handle(lines[i])
     if one_line:
-        name, handle, start = one_line.group("name"), one_line.group("handle"), i + 1
+        (name, handle), start = one_line, i + 1
     elif i + 1 < len(lines) and i + 1 not in taken and _HANDLE_LINE.fullmatch(lines[i + 1]):
         name, handle, start = lines[i], lines[i + 1][1:], i + 2
     else:
@@ -581,7 +581,7 @@ def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, i
     if i and _joins(lines[i - 1], name) == "inline":
         return None
     if (len(name) <= _MAX_NAME_CHARS and _WORDS.search(name) is not None
-            and not _TOKEN.fullmatch(name) and not _NO_SPACE_BEFORE.match(name)
+            and not _is_token(name) and not _NO_SPACE_BEFORE.match(name)
             and not _SENTENCE_END.search(name) and not _LABEL_END.search(name) and not _YEAR.search(name)
             and not _CREDIT.match(name) and not (i and _CREDIT.fullmatch(lines[i - 1]))
             and not (_CLAUSE.search(name) and len(name.split()) >= 4)):
@@ -592,6 +592,26 @@ def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, i
 # A name's comma before a lowercase word: the start of a sentence a mention split
 # ("Speaking to reporters, council chair" / "@fx_chair" / "said ..."), not a display name.
 _CLAUSE = re.compile(r",\s+[a-z]")
+
+
+def _is_token(text: str) -> bool:
+    """A line that is one token: a mention or hashtag, a URL (a word with a dot and,
+    after it, a slash), or a character or three of punctuation. The URL is told by
+    two finds: a regex `\\S+\\.\\S+/` tried every split of a long dotted word."""
+    if _SHORT_TOKEN.fullmatch(text):
+        return True
+    dot = text.find(".", 1)
+    return dot > 0 and text.find("/", dot + 2) > 0 and not any(c.isspace() for c in text)
+
+
+def _name_and_handle(line: str) -> tuple[str, str] | None:
+    """(name, handle) of a "Name @handle" line: the line's one `@`, white space before
+    it. Found by its `@`: a lazy regex for the name tried every split of a long run of spaces."""
+    at = line.find("@")
+    if at < 2 or line[at - 1] not in " \t" or "@" in line[at + 1:]:
+        return None
+    name = line[:at].rstrip(" \t")
+    return (name, line[at + 1:]) if name and _HANDLE_ALONE.fullmatch(line, at + 1) else None
 
 
 def _date_line(line: str) -> bool:

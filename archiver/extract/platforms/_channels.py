@@ -20,7 +20,8 @@ PLATFORM_LABELS = frozenset({
     "mastodon", "telegram", "threads", "twitter", "x",
 })
 # What separates the entries of a list of links: punctuation, or a word such as "and".
-_SEPARATOR = re.compile(r"[\s,;|/·•&+–—-]*(?:and|or|und|oder|et|ou|y|o|e|en|och|og)?[\s,;|/·•&+–—-]*", re.I)
+# Possessive runs: two runs of one class side by side tried every split of a long one (quadratic).
+_SEPARATOR = re.compile(r"[\s,;|/·•&+–—-]*+(?:and|or|und|oder|et|ou|y|o|e|en|och|og)?[\s,;|/·•&+–—-]*+", re.I)
 _MAX_LABEL_WORDS = 3
 # The elements that wrap one entry of such a list, and how many children one may have (an icon
 # beside the link): a wider element is not an entry, and reading its text for each of its links

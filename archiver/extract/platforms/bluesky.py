@@ -23,8 +23,9 @@ _FRAME = re.compile(
     re.I,
 )
 # What the embed code prints where the post shows its images or a linked card.
-_MEDIA_PLACEHOLDER = re.compile(r"\s*\[image or embed\]\s*$")
-_AUTHOR = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>[A-Za-z0-9.:_-]+)\)")
+_MEDIA_PLACEHOLDER = "[image or embed]"
+# A display name is at most 64 characters: bounded, a line of dashes is not searched to its end from each.
+_AUTHOR = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)\s*(?P<name>[^\n]{0,80}?)\s*\(@(?P<handle>[A-Za-z0-9.:_-]+)\)")
 
 
 def _ref(actor: str, key: str) -> PostRef:
@@ -53,7 +54,7 @@ def parse_embed(element) -> Post | None:
     post = Post.from_ref(ref)
     paragraphs = element.findall(".//p")
     text = " ".join(text_lines(p) for p in paragraphs)
-    post.text = post_text(_MEDIA_PLACEHOLDER.sub("", text)) if paragraphs else None
+    post.text = post_text(_without_media_placeholder(text)) if paragraphs else None
     post.media = media_links(post.text)
     author = _AUTHOR.search(text_lines(element))
     if author:
@@ -63,3 +64,9 @@ def parse_embed(element) -> Post | None:
         post.date_text = collapse(links[-1].text_content())
         post.date = parse_date(post.date_text, lang_of(element))
     return post
+
+
+def _without_media_placeholder(text: str) -> str:
+    """The text without the "[image or embed]" Bluesky's embed ends it with for an attachment."""
+    text = text.rstrip()
+    return text[:-len(_MEDIA_PLACEHOLDER)] if text.endswith(_MEDIA_PLACEHOLDER) else text

@@ -39,7 +39,7 @@ _STATUS = re.compile(
 )
 _EMBED_IFRAME = re.compile(r"platform\.twitter\.com/embed/[^?#]*\?(?:[^#]*&)?id=([0-9]{1,20})(?![0-9])")
 # "— Name (@handle)" closing an embed whose date is missing or not a date.
-_UNDATED_ATTRIBUTION = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)[^\n\u2014\u2013]{0,80}\(@[A-Za-z0-9_]{1,15}\)[^\n]*\s*$")
+_UNDATED_ATTRIBUTION = re.compile(r"(?:^|\s)(?:\u2014|\u2013|--)(?=[^\n\u2014\u2013]{0,80}\(@[A-Za-z0-9_]{1,15}\))")
 
 
 def canonical_url(post_id: str, handle: str | None) -> str:
@@ -153,7 +153,7 @@ def _parse_blockquote(element) -> Post | None:
     if attribution:
         text = post_text(lines[:attribution.start] if embed_class else attribution.text_before)
     else:
-        text = post_text(_UNDATED_ATTRIBUTION.sub("", lines))
+        text = post_text(_without_undated_attribution(lines))
     ref = refs[-1] if refs else None
     if not (ref or attribution or text):
         return None
@@ -170,6 +170,15 @@ def _parse_blockquote(element) -> Post | None:
         media=media_links(text),
     )
     return post
+
+
+def _without_undated_attribution(lines: str) -> str:
+    """The text without the `— Name (@handle)` its last line opens with, the rest of that line
+    with it; the dashes are tried on that line only, each looking 80 characters ahead."""
+    text = lines.rstrip()
+    last_line = max(text.rfind("\n"), 0)
+    found = _UNDATED_ATTRIBUTION.search(text, last_line)
+    return text[:found.start()] if found else lines
 
 
 def _date_link_text(element) -> str | None:
