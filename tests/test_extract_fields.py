@@ -101,6 +101,12 @@ def test_amp_embed_with_a_whole_status_url_and_lazy_and_placeholder_forms():
         ("1412743195653046281", None), ("1412743195653046282", "FxDesk")]
 
 
+def test_a_status_id_written_with_leading_zeros_is_the_same_post():
+    html = page('<p>See <a href="https://twitter.com/FxDesk/status/01412743195653046279">this</a> and '
+                '<a href="https://twitter.com/FxDesk/status/1412743195653046279">that</a>.</p>')
+    assert [p.post_id for p in extract_posts(html)] == ["1412743195653046279"]
+
+
 def test_consent_placeholders_that_load_the_tweet_later_name_it():
     html = page('<div class="tac_activate"><div class="twitterembed-canvas" tweetid="1412743195653046283" '
                 'theme="light"></div></div><p>Then the harbour office replied.</p>'

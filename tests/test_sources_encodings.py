@@ -156,3 +156,19 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read_in_any_encoding(encoding)
             + '<p>Comme <a href="https://twitter.com/fx_desk/status/1412345678901234567">le dit le bureau</a>.</p>'
             '</div></body></html>').encode(encoding)
     assert [(p.post_id, p.context[:12]) for p in extract_posts(page)] == [("1412345678901234567", "Comme le dit")]
+
+
+def test_a_byte_windows_1252_leaves_undefined_is_read_as_browsers_read_it_not_as_another_encoding():
+    """Regression: one 0x81 in a page declared windows-1252 sent it to detection,
+    which read it as Arabic (É became ة)."""
+    page = ('<html><head><meta charset="windows-1252"></head><body><article><p>La députée a réagi à la décision du '
+            'préfet.</p>' + EMBED.format(text="Écoles fermées à Noël") + "</article></body></html>").encode("cp1252")
+    document = decode(page.replace(b"</article>", b"\x81</article>"))
+    assert document.encoding == "windows-1252" and "\u0081" in document.text
+    assert extract_posts(document.text)[0].text == "Écoles fermées à Noël"
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"])
+def test_a_file_of_only_a_byte_order_mark_is_empty_input(data):
+    with pytest.raises(InputError, match="empty input"):
+        decode(data)

@@ -119,6 +119,8 @@ def decode(data: bytes, declared_charset: str | None = None,
     if not data or data.isspace():
         raise InputError("empty input: nothing to extract; check that the file was saved completely")
     body, bom_encoding = _strip_byte_order_mark(data)
+    if not body or body.isspace():
+        raise InputError("empty input: only a byte-order mark; check that the file was saved completely")
     if not bom_encoding and b"\x00" in data[:8192]:
         bom_encoding = _utf16_by_its_nul_bytes(data[:8192])
         if not bom_encoding and data.count(0, 0, 8192) > _STRAY_NULS:
@@ -137,7 +139,7 @@ def decode(data: bytes, declared_charset: str | None = None,
             return Document(None, candidate, True, raw=body,
                             careful=lambda: decode(body, declared_charset, content_type, check_utf8=True))
         try:
-            text, encoding = body.decode(candidate), candidate
+            text, encoding = body.decode(candidate, errors=_browsers_errors(candidate)), candidate
             break
         except (UnicodeDecodeError, LookupError):
             continue
@@ -230,6 +232,24 @@ def _windows_1252_stretch(error: UnicodeDecodeError) -> tuple[str, int]:
 
 _WINDOWS_1252_STRETCHES = "archiver-windows-1252-stretches"
 codecs.register_error(_WINDOWS_1252_STRETCHES, _windows_1252_stretch)
+
+
+def _c1_controls(error: UnicodeDecodeError) -> tuple[str, int]:
+    """The bytes windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) as the C1
+    controls browsers read them as, not a failure that sends the page to detection."""
+    return "".join(map(chr, error.object[error.start:error.end])), error.end
+
+
+_C1_CONTROLS = "archiver-c1-controls"
+codecs.register_error(_C1_CONTROLS, _c1_controls)
+
+
+def _browsers_errors(encoding: str) -> str:
+    """How browsers decode a byte `encoding` leaves undefined: strictly, except windows-1252's five."""
+    try:
+        return _C1_CONTROLS if codecs.lookup(encoding).name == "cp1252" else "strict"
+    except LookupError:
+        return "strict"
 
 
 def _refuse_binary(body: bytes, encoding: str, text: str | None) -> None:

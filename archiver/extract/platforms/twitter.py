@@ -49,6 +49,7 @@ def canonical_url(post_id: str, handle: str | None) -> str:
 
 
 def _ref(post_id: str, handle: str | None = None) -> PostRef:
+    post_id = post_id.lstrip("0") or "0"  # status/0042 is status/42: ids are numbers
     return PostRef(NAME, post_id, canonical_url(post_id, handle), handle)
 
 
