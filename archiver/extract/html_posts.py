@@ -434,7 +434,7 @@ def _find_links(scan: _Scan, query: str) -> None:
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if href else "embed"
             # The furniture verdict last: it is the dearest test, and most candidates fail another.
-            if not refs or (kind == "link" and is_channel_entry(element)) or scan.skip(element, kind == "embed"):
+            if not refs or (kind == "link" and _names_no_citation(element, scan)) or scan.skip(element, kind == "embed"):
                 continue
         else:
             element = node.getparent()
@@ -446,6 +446,12 @@ def _find_links(scan: _Scan, query: str) -> None:
             kind = "link"
         for ref in refs:
             scan.add(Post.from_ref(ref), element, kind, after)
+
+
+def _names_no_citation(link, scan: _Scan) -> bool:
+    """A follow list's entry or a grid's thumbnail: the link stands for an account
+    or a feed, not for a post the article cites."""
+    return is_channel_entry(link) or (link.find(".//img") is not None and scan.regions.is_grid_thumbnail(link))
 
 
 def _finish(scan: _Scan) -> list[Post]:

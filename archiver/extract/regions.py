@@ -181,8 +181,6 @@ class Regions:
             return True
         if outside and (tag == "header" or role == "banner") and not in_article(region) and not _in_main(region):
             return True
-        if self._is_thumbnail_in_a_grid(region):
-            return True
         words = words and self.names_furniture(region)
         if not (words or outside):
             return False
@@ -223,11 +221,22 @@ class Regions:
                 return False
         return self._kinds(parent).get(kind, 0) >= _FEED_SIZE
 
+    def is_grid_thumbnail(self, link) -> bool:
+        """Whether a link around a picture is one of a run of linked pictures of one
+        kind, a caption at most: a grid of the site's latest posts (Instagram feeds
+        written into the text by a plugin), which cites none of them. A cited post
+        is embedded, or linked from a sentence. The item is the link or a box
+        holding it, two levels up at most."""
+        item = link
+        for _ in range(3):
+            if self._is_thumbnail_in_a_grid(item):
+                return True
+            item = item.getparent()
+            if item is None:
+                return False
+        return False
+
     def _is_thumbnail_in_a_grid(self, region) -> bool:
-        """One of a run of linked pictures of one kind with a caption at most: a
-        grid of the site's latest posts (Instagram feeds written into the text by
-        a plugin), which cites none of them. A cited post is embedded, or linked
-        from a sentence."""
         parent = region.getparent()
         kind = region.get("class")
         if parent is None or not (kind or "").strip() or self._kinds(parent).get((region.tag, kind), 0) < _FEED_SIZE:

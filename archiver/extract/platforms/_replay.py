@@ -27,14 +27,21 @@ _DEFAULT_PORT = re.compile(r":(?:80|443)$")
 
 
 def original_url(url: str) -> str | None:
-    """The URL a rewritten link stands for, or None when `url` is not one."""
-    for pattern in (_ARCHIVE_TODAY, _MIRROR):
-        found = pattern.match(url)
+    """The URL a rewritten link stands for, or None when `url` is not one. Asked of
+    every link an embed holds and every URL no platform reads: each form is
+    searched only when the URL holds what it starts with."""
+    if url.startswith("../"):
+        found = _MIRROR.match(url)
         if found:
             return url[found.end():]
-    found = _WAYBACK.search(url)
-    if found:
-        return url[found.end():]
+    if "archive." in url:
+        found = _ARCHIVE_TODAY.match(url)
+        if found:
+            return url[found.end():]
+    if "/web/" in url or url.count("//") > 1:  # a Wayback-style replay holds a second URL
+        found = _WAYBACK.search(url)
+        if found:
+            return url[found.end():]
     return _normal_host(url)
 
 
@@ -52,6 +59,8 @@ def _normal_host(url: str) -> str | None:
     if found is None:
         return None
     scheme, host = found.groups()
+    if not host.endswith((".", ":80", ":443")) and host == host.lower():
+        return None
     normal = _DEFAULT_PORT.sub("", host).lower().rstrip(".")
     if normal == host:
         return None
