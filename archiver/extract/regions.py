@@ -67,7 +67,7 @@ _CAPTION_CHARS = 40  # the text a thumbnail of a grid shows at most ("Harbour vi
 _MAX_GRID_ITEMS = 50  # a grid's items looked at: enough to tell one, however long the run
 _LINK_SHARE = 0.6
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-_LINK_TEXTS = etree.XPath(".//a[@href]//text()")
+_LINK_TEXTS = etree.XPath(".//a[@href]//text()", smart_strings=False)  # only their lengths are read
 _LINK_COUNT = etree.XPath("count(.//a[@href])")
 # A search box: the ARIA landmark, the <search> element, a search input (`s` is WordPress's, `q` the usual name).
 _SEARCH_LANDMARK = etree.XPath("boolean(.//@role[. = 'search'])")  # the attribute axis: twice as fast
@@ -95,6 +95,7 @@ class Regions:
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
+        self._grids: dict = {}  # (parent, tag, class) -> how many of those children are thumbnails of each host
         self._child_indexes: dict = {}
         self._orders: dict = {}  # element -> its document_order
 
@@ -242,10 +243,18 @@ class Regions:
         if parent is None or not (kind or "").strip() or self._kinds(parent).get((region.tag, kind), 0) < _FEED_SIZE:
             return False
         host = _thumbnail_host(region)
-        if host is None:
-            return False
-        same = (item for item in parent if item.tag == region.tag and item.get("class") == kind)
-        return sum(1 for item in islice(same, _MAX_GRID_ITEMS) if _thumbnail_host(item) == host) >= _FEED_SIZE
+        return host is not None and self._thumbnail_hosts(parent, region.tag, kind).get(host, 0) >= _FEED_SIZE
+
+    def _thumbnail_hosts(self, parent, tag: str, kind: str) -> dict:
+        """How many of a run's items are thumbnails linking to each host, counted once per run."""
+        hosts = self._grids.get((parent, tag, kind))
+        if hosts is None:
+            hosts = self._grids[(parent, tag, kind)] = {}
+            same = (item for item in parent if item.tag == tag and item.get("class") == kind)
+            for item in islice(same, _MAX_GRID_ITEMS):
+                host = _thumbnail_host(item)
+                hosts[host] = hosts.get(host, 0) + 1
+        return hosts
 
     def _kinds(self, parent) -> dict:
         """How many children of each kind (tag, class) `parent` has, counted once."""

@@ -76,7 +76,9 @@ def match_url(url: str | None) -> PostRef | None:
             ref = _platform_ref(shown, _hints_in(shown))
             if ref:
                 break
-    if ref is None:
+    # A rewritten link holds the hint of the link it rewrote, unless that link's host has a
+    # port or the root's dot (twitter.com:80/, twitter.com./), which the hints do not match.
+    if ref is None and (found or ":" in url[8:] or "./" in url):
         original = _replay.original_url(url)  # shorter, or its host normalized: read once more
         if original:
             ref = match_url(original)

@@ -23,6 +23,7 @@ _WAYBACK = re.compile(r"/\d{4,14}(?:[a-z]{2}_)?/(?=(?:https?:)?/{0,2}[a-z0-9-]+(
 _ARCHIVE_TODAY = re.compile(r"^(?:https?:)?//archive\.(?:ph|today|is|li|vn|md|fo)/o/[A-Za-z0-9]+/", re.I)
 _MIRROR = re.compile(r"^(?:\.\./)+(?=[a-z0-9-]+(?:\.[a-z0-9-]+)+/)", re.I)
 _HOST = re.compile(r"^((?:https?:)?//)?([^/?#]+)")
+_HOST_CHARS = 64  # a scheme and a host fit in this many characters
 _DEFAULT_PORT = re.compile(r":(?:80|443)$")
 
 
@@ -55,6 +56,9 @@ def unwrapped(url: str) -> str:
 
 def _normal_host(url: str) -> str | None:
     """`url` with its host lowercased, without a default port or a trailing dot; None if it has none of them."""
+    start = url[:_HOST_CHARS]
+    if start == start.lower() and ":" not in url[8:_HOST_CHARS] and "./" not in start:
+        return None  # nothing to normalize, told without a regex (asked of every link an embed holds)
     found = _HOST.match(url)
     if found is None:
         return None
