@@ -17,7 +17,7 @@ quadratic (a paragraph of N status links, N link blocks, N links to a site whose
 host ends in a platform's (fxbox.com, as uproxx.com or netflix.com end in x.com), N embeds without prose, N
 URLs in text, N copied attributions, N lines of text without <p> 2,000 elements
 deep, N embeds in iframes' srcdoc, N embeds quoted in Markdown, dashes before
-runs of N/10 no-break spaces, N undated attributions in an embed, N spaces between
+runs of N/10 no-break spaces, N data attributes on one element, N undated attributions in an embed, N spaces between
 labelled links, a line of N spaces and a dotted word of N dots in text), --depth D
 each of the HTML ones under D nested <div>s: each should take seconds, not minutes.
 --generated and --stream time the generated corpus and peak memory while streaming.
@@ -149,6 +149,8 @@ SHAPES = {  # name -> page of n repeated parts (fictional account)
         '<iframe srcdoc="' + html.escape(
             f'<blockquote class="twitter-tweet"><p>Post {i}</p>&mdash; Fx Bench (@fx_bench) '
             f'<a href="{_status(i)}">July 5, 2021</a></blockquote>') + '"></iframe>' for i in range(n)) + "</article>",
+    "data attributes, one element": lambda n: "<article><p " + " ".join(
+        f'data-x{i}="{_status(i)}"' for i in range(n)) + ">A paragraph.</p></article>",
     "undated attributions": lambda n: '<blockquote class="twitter-tweet"><p>' + " \u2014 (@fx_bench)" * n + (
         f'<br>x</p><a href="{_status(0)}">link</a></blockquote>'),
     "spaces between labels": lambda n: f'<p>Follow us: <a href="{_status(0)}">twitter</a>' + " " * n + (
