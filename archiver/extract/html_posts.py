@@ -75,9 +75,11 @@ _ATTRIBUTION_XPATH = etree.XPath(f".//text()[contains(., '(@')][{_NOT_CODE}]")
 # Where an element that is not a link names the post it shows: an iframe's src, a
 # quotation's cite, CKEditor's <oembed url>, an <object>'s data.
 _LINK_ATTRIBUTES = ("href", "src", "cite", "url", "data")
-# The values of an element's data attributes, but for what a share button shares as AMP's
-# amp-social-share is given it (data-param-url, data-param-text). An XPath: lxml's attrib.items()
-# looks each attribute up by its name, quadratic in an element of thousands.
+# Attribute values are read by XPath: lxml's attrib.items() and values() look each attribute up
+# by its name, quadratic in an element of thousands. Every value of an embed's elements; an
+# element's data attributes, but for what a share button shares as AMP's amp-social-share is
+# given it (data-param-url, data-param-text).
+_ATTRIBUTE_VALUES = etree.XPath("descendant-or-self::*/@*", smart_strings=False)
 _DATA_VALUES = etree.XPath("@*[starts-with(name(), 'data-') and not(starts-with(name(), 'data-param-'))]",
                            smart_strings=False)
 _PROSE_PARAGRAPHS = etree.XPath(".//p[normalize-space()]")
@@ -279,7 +281,7 @@ def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
     for embed in scan.taken:
         if scan.is_taken(embed.getparent()):
             continue  # counted with the embed that holds it
-        strings = [value for element in embed.iter() for value in element.attrib.values()]
+        strings = _ATTRIBUTE_VALUES(embed)
         strings.append(embed.text_content())
         joined = "\n".join(strings)
         inside.update(_needles_in(joined))
