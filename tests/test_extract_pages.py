@@ -194,6 +194,16 @@ def test_share_button_pointing_at_a_status_is_not_a_citation():
     assert extract_posts(html) == []
 
 
+def test_readers_comments_written_between_brs_do_not_outweigh_a_short_article():
+    comment = "<b>fxreader</b> wrote on 7 July: I have taken that ferry every morning for years, the pier is too small."
+    comments = "<br><br>".join([comment] * 24) + (
+        '<br><br>See <a href="https://twitter.com/fx_reader/status/1711350796907446353">my post</a>.')
+    html = (f'<body><div class="page"><div class="story">{PROSE}<p>The mayor reacted <a href="https://twitter.com/'
+            'fx_mayor/status/1711350796907446354">in a post on X</a> within the hour.</p></div>'
+            f'<div class="comments"><div class="comment-list">{comments}</div></div></div></body>').encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446354"]
+
+
 def test_an_amp_share_button_sharing_a_status_is_not_a_citation():
     html = f"""<body><article>{PROSE}<amp-social-share type="twitter" width="40" height="40"
     data-param-url="https://twitter.com/FxDesk/status/1711350796907446312" data-param-text="Our match report">

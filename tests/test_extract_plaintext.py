@@ -187,6 +187,14 @@ def test_a_card_copied_with_its_name_and_handle_on_one_line_gives_the_post():
                              "That is not what the study says, read it again.", [])]
 
 
+def test_a_card_whose_name_opens_with_a_foreign_credit_word_gives_the_post():
+    # "Quelle" is German for "source", and a credit reads "Quelle: ..."; as a name's first word it is a name.
+    text = ("The fictional port reopened on Monday, the harbour office said.\n\n"
+            "Quelle Radio Fx\n@fx_quelle_radio\nThe ferries leave from the south quay tomorrow morning.\n"
+            "July 7, 2021\n\nThe works will take weeks.\n")
+    assert fields(text)[0][:2] == ("fx_quelle_radio", "Quelle Radio Fx")
+
+
 def test_a_contact_label_or_a_byline_over_dated_teasers_is_not_a_card():
     teasers = "".join(f"Teaser {n} about the fictional harbour\n\n2019-01-22 20:4{n}\n\n" for n in range(3))
     assert fields(f"LINE ID = @fx_desk\n\nPrinter-friendly version\n\nComments\n\n{teasers}") == []
@@ -230,7 +238,7 @@ ATTRIBUTION = "\u2014 Fx Ferries (@FxFerries)\nJuly 7, 2021\n"
 
 
 def test_post_in_short_paragraphs_without_media_is_kept_whole():
-    for label in ("UPDATE on the crossing:", "Statement:", "Service update:"):
+    for label in ("UPDATE on the crossing:", "Statement:", "Service update:", "BREAKING NEWS FROM THE HARBOUR TODAY:"):
         text = (PROSE + label + "\nService resumes at nine this morning.\n"
                 "Thank you for your patience.\n" + ATTRIBUTION)
         assert fields(text)[0][4] == (label + " Service resumes at nine this morning. "

@@ -335,3 +335,11 @@ def test_a_grid_of_linked_pictures_of_the_sites_latest_posts_inside_the_text_cit
     cited = '<p>The harbour <a href="https://www.instagram.com/p/FxCited01/">posted the survey</a> in May.</p>'
     assert found(cited + grid + PROSE + jetpack + PROSE + pictures) == [
         ("instagram", "FxCited01"), ("facebook", "4073660272852600")]
+    # Side by side too, these cite their posts: screenshots of three accounts' posts, and
+    # pictures whose captions name the accounts.
+    shots = "".join(f'<figure class="shot"><a href="https://x.com/fx_{who}/status/141234567890123456{n}">'
+                    f'<img src="/s{n}.png"></a><figcaption>The {who}, 9:0{n}</figcaption></figure>'
+                    for n, who in enumerate(("mayor", "port", "ferry")))
+    captioned = "".join(f'<div class="ig-item"><a href="https://www.instagram.com/p/FxShared{n}/"><img src="/{n}.jpg">'
+                        f'</a><p>@fx_{who}</p></div>' for n, who in enumerate(("sailor", "fisher", "baker")))
+    assert len(found(shots + PROSE + captioned)) == 6

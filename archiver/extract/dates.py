@@ -63,9 +63,11 @@ _CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
 
 # dateparser's search of every locale costs 10-35 ms a form. Within `search_budget` a
 # document gets that many searches that find no date: a hostile text of thousands of
-# date-like lines ("— A (@a) w12 2021") is read in a second, not in minutes, and a real
-# one, whose dates share a form or a language, needs a few.
-MAX_FAILED_SEARCHES = 32
+# date-like lines ("— A (@a) w12 2021") is read in seconds, not in minutes, and a real
+# one, whose dates share a form or a language, needs a few (none of the dev pages five).
+# Forms whose failure an earlier document cached cost nothing: past the budget, a
+# document's result can depend on what was read before it in the same process.
+MAX_FAILED_SEARCHES = 100
 _FAILED_SEARCHES_LEFT: contextvars.ContextVar = contextvars.ContextVar("failed_searches_left", default=None)
 
 

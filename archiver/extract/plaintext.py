@@ -71,10 +71,12 @@ _BARE_ATTRIBUTION = re.compile(
 )
 _PERMALINK = re.compile(_PERMALINK_AFTER)
 _CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
-                     r"door|av|af|od|фото|fuente|fonte|quelle|bron|źródło|kaynak|sumber|источник|джерело|"
-                     r"المصدر|צילום|מקור|写真|画像|图片来源|图片|圖片|来源|來源|사진|출처)\b", re.I)
-# A caption's credit line: "Image: Fx Agency", "Foto: ...", "写真：...", Korean "사진=...".
-_CREDIT_LABEL = re.compile(_CREDIT.pattern + r"\s*[:\uff1a=]", re.I)
+                     r"door|av|af|od|фото)\b", re.I)
+# A caption's credit line: "Image: Fx Agency", "Foto: ...", "写真：...", Korean "사진=...". Its words
+# in more languages than a byline's or a name's first word is refused for ("Quelle Radio" is a name).
+_CREDIT_LABEL = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
+                           r"door|av|af|od|фото|fuente|fonte|quelle|bron|źródło|kaynak|sumber|источник|джерело|"
+                           r"المصدر|צילום|מקור|写真|画像|图片来源|图片|圖片|来源|來源|사진|출처)\b\s*[:\uff1a=]", re.I)
 # A tweet is at most 280 characters, a link counting 23 and attached media nothing:
 # above an attribution in plain text, collect at most that much text.
 _MAX_POST_WEIGHT = 280
@@ -447,14 +449,16 @@ def _introduces(lines: list[str]) -> bool:
     if last.endswith((":", "\uff1a")):
         words = word_count(" ".join(lines))
         opening = lines[0].split()[0]
-        label = len(opening) > 1 and opening.isupper() and words <= _MAX_LABEL_WORDS
+        label = len(opening) > 1 and opening.isupper() and (words <= _MAX_LABEL_WORDS or last.isupper())
         return words > 2 and not label
     byline = len(lines) == 1 and len(last.split()) <= 6 and not _SENTENCE_END.search(last) and _CREDIT.match(last)
     return bool(byline) or (len(lines) == 1 and len(last) <= 40 and bool(_DATE_ALONE.fullmatch(last))
                             and parse_date(last) is not None)
 
 
-_MAX_LABEL_WORDS = 5  # "UPDATE on the crossing:"; "AFAD, the agency, said on Wednesday:" is a sentence
+# "UPDATE on the crossing:", or any length in capitals ("BREAKING NEWS FROM THE HARBOUR:");
+# "AFAD, the agency, said on Wednesday:" is a sentence.
+_MAX_LABEL_WORDS = 5
 _DATE_ALONE = re.compile(r"[\w.,/ -]+\d{4}\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 
 

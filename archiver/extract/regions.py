@@ -23,7 +23,6 @@ weak signs alone.
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 from lxml import etree
 
@@ -42,6 +41,8 @@ _FURNITURE_WORDS = frozenset({
 # furniture by its words ("liveblog-feed").
 _EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "instagram", "tiktok",
                           "telegram", "bluesky", "mastodon", "youtube", "quote", "liveblog"})
+# Class words by which an item says it shows a post the article cites, whatever platform.
+_CITING_WORDS = frozenset({"embed", "embedded", "oembed", "tweet", "quote"})
 _SEMANTIC_TAGS = frozenset({"nav", "aside", "footer"})
 _SEMANTIC_ROLES = frozenset({"navigation", "complementary", "contentinfo"})
 _ARTICLE = etree.XPath("self::article or self::main or @role='main' or @itemprop='articleBody'")
@@ -64,7 +65,6 @@ _BREAKS = etree.XPath("count(//body//br)")
 _SEARCHABLE_TAG = re.compile(r"[^\x00-\x20\x7f{}]+")
 _FEED_SIZE = 3
 _CAPTION_CHARS = 40  # the text a thumbnail of a grid shows at most ("Harbour view 3")
-_MAX_GRID_ITEMS = 50  # a grid's items looked at: enough to tell one, however long the run
 _LINK_SHARE = 0.6
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _LINK_TEXTS = etree.XPath(".//a[@href]//text()", smart_strings=False)  # only their lengths are read
@@ -95,7 +95,6 @@ class Regions:
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
         self._signatures: dict = {}  # parent -> Counter of its children's (tag, class)
-        self._grids: dict = {}  # (parent, tag, class) -> how many of those children are thumbnails of each host
         self._child_indexes: dict = {}
         self._orders: dict = {}  # element -> its document_order
 
@@ -224,10 +223,12 @@ class Regions:
 
     def is_grid_thumbnail(self, link) -> bool:
         """Whether a link around a picture is one of a run of linked pictures of one
-        kind, a caption at most: a grid of the site's latest posts (Instagram feeds
-        written into the text by a plugin), which cites none of them. A cited post
-        is embedded, or linked from a sentence. The item is the link or a box
-        holding it, two levels up at most."""
+        kind, side by side, to one account's posts, with no caption naming an
+        account: a grid of the site's latest posts (Instagram feeds written into
+        the text by a plugin), which cites none of them. Screenshots of several
+        accounts' posts, pictures captioned "@fx_sailor" or set between
+        paragraphs are cited. The item is the link or a box holding it, two
+        levels up at most."""
         item = link
         for _ in range(3):
             if self._is_thumbnail_in_a_grid(item):
@@ -242,19 +243,18 @@ class Regions:
         kind = region.get("class")
         if parent is None or not (kind or "").strip() or self._kinds(parent).get((region.tag, kind), 0) < _FEED_SIZE:
             return False
-        host = _thumbnail_host(region)
-        return host is not None and self._thumbnail_hosts(parent, region.tag, kind).get(host, 0) >= _FEED_SIZE
-
-    def _thumbnail_hosts(self, parent, tag: str, kind: str) -> dict:
-        """How many of a run's items are thumbnails linking to each host, counted once per run."""
-        hosts = self._grids.get((parent, tag, kind))
-        if hosts is None:
-            hosts = self._grids[(parent, tag, kind)] = {}
-            same = (item for item in parent if item.tag == tag and item.get("class") == kind)
-            for item in islice(same, _MAX_GRID_ITEMS):
-                host = _thumbnail_host(item)
-                hosts[host] = hosts.get(host, 0) + 1
-        return hosts
+        account = _thumbnail_account(region)
+        if account is None:
+            return False
+        run = 1
+        for preceding in (False, True):  # the run goes on after it and before it, side by side
+            for sibling in region.itersiblings(preceding=preceding):
+                if (sibling.tag, sibling.get("class")) != (region.tag, kind) or _thumbnail_account(sibling) != account:
+                    break
+                run += 1
+                if run >= _FEED_SIZE:
+                    return True
+        return False
 
     def _kinds(self, parent) -> dict:
         """How many children of each kind (tag, class) `parent` has, counted once."""
@@ -282,17 +282,22 @@ def _last_loose_child(block) -> int:
     return -1
 
 
-def _thumbnail_host(item) -> str | None:
-    """The host a thumbnail links to: `item` holding one link around a picture and
-    a caption at most; None for anything else."""
+def _thumbnail_account(item) -> str | None:
+    """Whose posts a thumbnail links to, as far as its URL tells (host and first path
+    segment: `x.com/fx_port`, `instagram.com/p`): `item` holding one link around a
+    picture and a caption at most, naming no account nor calling itself an embed;
+    None for anything else."""
     links = [item] if item.tag == "a" else item.findall(".//a[@href]")
-    if len(links) != 1 or links[0].find(".//img") is None or _TEXT_LENGTH(item) > _CAPTION_CHARS:
+    if len(links) != 1 or links[0].find(".//img") is None or _words(item) & _CITING_WORDS:
         return None
-    host = _LINK_HOST.match(links[0].get("href", "").strip())
-    return host.group(1).lower().removeprefix("www.") if host else None
+    caption = etree.tostring(item, method="text", encoding=str)
+    if len(caption.strip()) > _CAPTION_CHARS or "@" in caption:
+        return None
+    found = _LINK_ACCOUNT.match(links[0].get("href", "").strip())
+    return found.group(1).lower().removeprefix("www.") + "/" + found.group(2) if found else None
 
 
-_LINK_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/?#:\s]+)", re.I)
+_LINK_ACCOUNT = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/?#:\s]+)/?([^/?#\s]*)", re.I)
 
 
 def _article_guess(chain: list) -> int:
@@ -386,6 +391,10 @@ def _best_with_loose_text(doc, paragraphs: dict, scores: dict, best):
     _score_loose_text(doc, loose_paragraphs, loose_scores)
     rival = _best_outside_landmarks(dict(loose_scores))
     if rival is None or rival is best or loose_scores[rival] < _LOOSE_MARGIN * scores[best]:
+        return best
+    # A weak sign, enough against a rival that is only longer: readers' comments are written
+    # between <br>s too, in a block whose class says so.
+    if any(_words(element) & _FURNITURE_WORDS for element in (rival, rival.getparent()) if element is not None):
         return best
     paragraphs.update(loose_paragraphs)
     scores.update(loose_scores)
