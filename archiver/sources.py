@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
@@ -129,7 +130,7 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
         if size > max_bytes:
             return Failed(path, f"too large: {size:,} bytes, over the cap of {max_bytes:,} "
                                 "(raise it with --max-bytes if this file is an article)")
-        with open(path, "rb") as handle:
+        with _open_for_reading(path) as handle:
             data = handle.read(max_bytes + 1)
         if len(data) > max_bytes:
             return Failed(path, f"too large: over the cap of {max_bytes:,} bytes "
@@ -144,6 +145,17 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:
         return Failed(path, "permission denied; check the file's permissions")
     except OSError as error:
         return Failed(path, f"cannot read: {error.strerror or error}")
+
+
+def _open_for_reading(path: str) -> BinaryIO:
+    """The file, opened for reading. A named pipe is opened without waiting for
+    a writer (open() would block until one comes, for ever if none does): with
+    none it reads as empty; a pipe a process writes (`<(command)`) reads as usual."""
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        return open(path, "rb")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb")
 
 
 def read_stream(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded | Failed:

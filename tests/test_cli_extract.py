@@ -245,3 +245,16 @@ def test_a_file_name_with_a_newline_or_bytes_that_are_not_utf8_stays_one_line_of
         "check that the file was saved completely"]
     [row] = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
     assert row["source"] == f"{tmp_path}/b\ufffd.html"
+
+
+def test_a_named_pipe_without_a_writer_is_empty_input_and_the_files_after_it_are_read(tmp_path):
+    """Regression: open() of a FIFO waits for a writer, for ever if none comes."""
+    import os
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    (tmp_path / "page.html").write_bytes(TWEET_PAGE)
+    result = subprocess.run([sys.executable, "-m", "archiver.cli", "extract", str(pipe), str(tmp_path / "page.html")],
+                            capture_output=True, timeout=60)
+    assert result.stderr.decode().startswith(f"archiver: {pipe}: empty input")
+    assert len(result.stdout.decode().splitlines()) == 3
