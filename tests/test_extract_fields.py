@@ -181,6 +181,15 @@ def test_the_context_of_an_embed_is_the_article_paragraph_before_it_not_a_label_
     assert post.context == sentence
 
 
+def test_a_link_alone_in_its_block_takes_the_paragraph_before_it_as_context():
+    """A card's title or a consent box's button, all link, is no sentence citing the post."""
+    prose = "<p>Officials said a temporary landing stage would be built along the shore for the ferry.</p>"
+    card = ('<blockquote class="embedly-card"><h4><a href="https://www.youtube.com/watch?v=FxVideo0002">'
+            "The 2009 regatta, restored</a></h4></blockquote>")
+    [post] = extract_posts(page(prose + card))
+    assert post.context == "Officials said a temporary landing stage would be built along the shore for the ferry."
+
+
 def test_a_long_paragraph_rich_in_links_is_still_the_context_of_the_embed_under_it():
     # Its context is trimmed to 1,000 characters; the share of link text is of the whole paragraph.
     links = " ".join(f'<a href="https://fx.example/{n}">the fictional report number {n} on the ferry</a>,'

@@ -601,7 +601,10 @@ def _context(anchor, kind: str, scan: _Scan) -> str | None:
         if block is not scan.root and block not in scan.post_blocks:
             if block not in scan.link_contexts:
                 text = text_lines(block)
-                scan.link_contexts[block] = trim_context(text) if _has_words(text, 3) else _nearby_context(block, scan)
+                # A link alone in its block ("View this post on X", a consent box's button) has no sentence.
+                alone = anchor.tag == "a" and collapse(text) == collapse(anchor.text_content())
+                scan.link_contexts[block] = (trim_context(text) if _has_words(text, 3) and not alone
+                                             else _nearby_context(block, scan))
             return scan.link_contexts[block]
     return _nearby_context(anchor, scan)
 
