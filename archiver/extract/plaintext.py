@@ -70,13 +70,13 @@ _BARE_ATTRIBUTION = re.compile(
     re.M,
 )
 _PERMALINK = re.compile(_PERMALINK_AFTER)
-_CREDIT = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
-                     r"door|av|af|od|фото)\b", re.I)
+_CREDIT_WORDS = "by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|door|av|af|od|фото"
+_CREDIT = re.compile(rf"^(?:{_CREDIT_WORDS})\b", re.I)
 # A caption's credit line: "Image: Fx Agency", "Foto: ...", "写真：...", Korean "사진=...". Its words
 # in more languages than a byline's or a name's first word is refused for ("Quelle Radio" is a name).
-_CREDIT_LABEL = re.compile(r"^(?:by|photo|photos|image|credit|source|via|from|foto|fotos|bild|von|par|por|di|"
-                           r"door|av|af|od|фото|fuente|fonte|quelle|bron|źródło|kaynak|sumber|источник|джерело|"
-                           r"المصدر|צילום|מקור|写真|画像|图片来源|图片|圖片|来源|來源|사진|출처)\b\s*[:\uff1a=]", re.I)
+_CREDIT_LABEL = re.compile(
+    rf"^(?:{_CREDIT_WORDS}|fuente|fonte|quelle|bron|źródło|kaynak|sumber|источник|джерело|"
+    r"المصدر|צילום|מקור|写真|画像|图片来源|图片|圖片|来源|來源|사진|출처)\b\s*[:\uff1a=]", re.I)
 # A tweet is at most 280 characters, a link counting 23 and attached media nothing:
 # above an attribution in plain text, collect at most that much text.
 _MAX_POST_WEIGHT = 280
