@@ -273,12 +273,12 @@ class Regions:
 def _last_loose_child(block) -> int:
     """The index of the last child of `block` after which, or inside which when
     inline, it writes prose of its own; -1 when that prose comes before them all."""
-    for index in range(len(block) - 1, -1, -1):
-        child = block[index]
+    last = len(block) - 1
+    for back, child in enumerate(reversed(block)):  # block[index] walks the children from the first
         inline = child.tag in _INLINE_TAGS and child.tag != "br"
         if (len(collapse(child.tail) or "") >= _MIN_PARAGRAPH
                 or (inline and len(collapse(child.text_content()) or "") >= _MIN_PARAGRAPH)):
-            return index
+            return last - back
     return -1
 
 
