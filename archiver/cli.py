@@ -11,9 +11,9 @@ import click
 
 from . import __version__
 from .extract import extract_document
-from .extract.posts import without_surrogates
 from .extract.budget import DEFAULT_ARTICLE_BUDGET
 from .extract.document import InputError, decode
+from .extract.posts import without_surrogates
 from .fetch import DEFAULT_MAX_BYTES, FetchPolicy
 from .sources import Failed, read_sources
 

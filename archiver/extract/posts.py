@@ -41,11 +41,6 @@ FIELDS = (
 )
 
 
-# Chinese and Japanese write no spaces between words: there a character counts as half a word,
-# about what a word of a spaced language holds, so that counts of words read alike.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -53,6 +48,11 @@ def without_surrogates(text: str) -> str:
     """`text` with lone surrogates (a JSON `\\ud800`, a str built from broken data) as
     U+FFFD: no UTF-8 writer, file or database, takes them."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+# Chinese and Japanese write no spaces between words: there a character counts as half a word,
+# about what a word of a spaced language holds, so that counts of words read alike.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def word_count(text: str) -> int:
