@@ -272,6 +272,25 @@ def test_a_post_shown_through_an_embedding_service_is_the_post_it_shows():
         ("twitter", "1412345678901234502", "fx_harbour"), ("instagram", "FxGram0011", None)]
 
 
+def test_a_lazy_embed_holding_its_players_markup_in_a_data_attribute_is_the_post_it_plays():
+    # Site builders write a video block's player as text in an attribute, for a script to insert.
+    body = ('<div class="video-block" data-block-json="{&quot;url&quot;:&quot;https://www.youtube.com/watch?v='
+            'FxVideo0012&quot;}"><div class="video-wrapper" data-html="&lt;iframe src=&quot;//www.youtube.com/embed/'
+            'FxVideo0012?wmode=opaque&amp;amp;enablejsapi=1&quot; height=&quot;480&quot;&gt;&lt;/iframe&gt;"></div></div>'
+            '<div data-embed="&lt;blockquote class=&quot;twitter-tweet&quot;&gt;&lt;p&gt;Ferry back.&lt;/p&gt;&amp;mdash; '
+            'Fx Harbour (@fx_harbour) &lt;a href=&quot;https://twitter.com/fx_harbour/status/1412345678901234504&quot;'
+            '&gt;July 7, 2021&lt;/a&gt;&lt;/blockquote&gt;"></div>')
+    assert found(body, "platform", "post_id", "handle") == [
+        ("youtube", "FxVideo0012", None), ("twitter", "1412345678901234504", "fx_harbour")]
+
+
+def test_a_sentence_or_a_share_template_in_a_data_attribute_cites_no_post():
+    body = ('<div data-text="Watch https://www.youtube.com/watch?v=FxVideo0013 tonight"></div>'
+            '<div data-template="&lt;a href=&quot;https://twitter.com/intent/tweet?url=https://fx.example/'
+            '&quot;&gt;Share&lt;/a&gt;"></div>')
+    assert found(body) == []
+
+
 def test_an_embedding_service_showing_an_article_or_nesting_itself_shows_no_post():
     nested = "https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2Ftwitter.com%2Ffx%2Fstatus%2F1412345678901234503"
     body = ('<iframe src="https://cdn.iframe.ly/api/iframe?url=https%3A%2F%2Ffx.example%2Fstory&amp;key=fx"></iframe>'

@@ -50,6 +50,12 @@ def test_a_post_url_written_with_entities_is_read_as_the_extractor_reads_it():
     assert may_cite_posts(page('<a href="https://twitter.com/SampleLedgerFx/status/17113507969074&#52;6279">post</a>'))
 
 
+def test_a_player_written_as_markup_in_an_attribute_is_read_as_the_extractor_reads_it():
+    lazy = page('<div data-html="&lt;iframe src=&quot;//www.youtube.com/embed/FxVideo0012&quot;&gt;"></div>')
+    assert may_cite_posts(lazy) is True
+    assert [post.post_id for post in extract_posts(lazy)] == ["FxVideo0012"]
+
+
 def test_a_post_url_in_the_head_is_not_read_as_the_extractor_does_not_read_it():
     head = b'<html><head><link rel="alternate" href="https://twitter.com/SampleLedgerFx/status/1711350796907446279">'
     assert may_cite_posts(head + b"</head><body><p>Nothing cited.</p></body></html>") is False

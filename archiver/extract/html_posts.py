@@ -198,13 +198,31 @@ def _places_of(markup: bytes, token_start: int) -> tuple[str, ...]:
     window = max(0, token_start - _PLACE_WINDOW)
     tag_start = markup.rfind(b"<", window, token_start)
     in_tag = tag_start > markup.rfind(b">", window, token_start) and markup[tag_start + 1:tag_start + 2].isalpha()
-    if found:
-        name = found.group(1)[::-1].decode("ascii").lower()
+    owner = _markup_value_owner(markup, tag_start, token_start) if in_tag else None
+    if owner or found:
+        name = (owner or found).group(1)[::-1].decode("ascii").lower()
         return (name,) if in_tag else (name, "")  # a ">" in an earlier value hides the tag
     if in_tag:
         return ()
     tag = _TAG_NAME.match(markup, tag_start + 1) if tag_start >= 0 else None
     return () if tag and tag.group(0).lower() in _CODE_TAGS else ("",)
+
+
+def _markup_value_owner(markup: bytes, tag_start: int, token_start: int):
+    """The match of the attribute whose quoted value, markup written as text
+    (`data-html="&lt;iframe src=&quot;https://..."`, a lazy embed's), holds
+    the token at `token_start`; None when the token is in no such value. The
+    value is open where the tag so far holds an odd number of its quotes."""
+    tag = markup[tag_start:token_start]
+    for quote in (b'"', b"'"):
+        if tag.count(quote) % 2:
+            opener = tag_start + tag.rfind(quote)
+            if _MARKUP_VALUE.match(markup, opener + 1, token_start):
+                return _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, opener - 59):opener + 1][::-1])
+    return None
+
+
+_MARKUP_VALUE = re.compile(rb"\s*(?:<|&lt;|&#0*60;|&#x0*3c;)[A-Za-z]", re.I)
 
 
 @dataclass
@@ -255,6 +273,12 @@ def url_token(markup: bytes, start: int, encoding: str = "utf-8") -> tuple[int, 
     token_start = window + markup[window:start].translate(_BOUNDARIES_TO_SPACE).rfind(b" ") + 1
     end = _TOKEN_END.match(markup, start).end()
     token = html.unescape(markup[token_start:end].decode(encoding, "replace"))
+    if _TEXT_BOUNDARY.search(token):
+        # Markup written as a value's text (`data-html="&lt;iframe src=&quot;https://..."`):
+        # its quotes, decoded, end the token as they do in the parsed value.
+        hint = len(html.unescape(markup[token_start:start].decode(encoding, "replace")))
+        opening = token[:hint].translate(_TEXT_BOUNDARIES_TO_SPACE).rpartition(" ")[2]
+        token = opening + _TEXT_TOKEN_END.match(token, hint).group(0)
     return token_start, end, token.rstrip(platforms.TRAILING)
 
 
@@ -294,10 +318,16 @@ def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
 _HINT_SEARCH = ahocorasick_rs.AhoCorasick(sorted(HINTS), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 _TEXT_TOKEN_END = re.compile(r"[^\s\"'<>()\[\]{}]*")
 _TEXT_BOUNDARIES_TO_SPACE = str.maketrans("\t\r\n\"'<>()[]{}=", " " * 14)
+_TEXT_BOUNDARY = re.compile(r"[\s\"'<>()\[\]{}]")
 
 
 def _needles_in(string: str):
     """The post-URL tokens of a parsed string, cut as `_sightings` cuts them in the markup."""
+    return (token[-120:] for token in tokens_in(string))
+
+
+def tokens_in(string: str):
+    """The URL tokens around the hints in a parsed string (a text, an attribute's value)."""
     last_end = -1
     for _, start, _ in _HINT_SEARCH.find_matches_as_indexes(string):
         if start < last_end:
@@ -305,7 +335,7 @@ def _needles_in(string: str):
         window = max(0, start - 300)
         token_start = window + string[window:start].translate(_TEXT_BOUNDARIES_TO_SPACE).rfind(" ") + 1
         last_end = _TEXT_TOKEN_END.match(string, start).end()
-        yield string[token_start:last_end].rstrip(platforms.TRAILING)[-120:]
+        yield string[token_start:last_end].rstrip(platforms.TRAILING)
 
 
 def _find_embeds(scan: _Scan, seen: Counter) -> None:
@@ -432,7 +462,7 @@ def _find_links(scan: _Scan, query: str) -> None:
             # A link goes where its href says (a share button's data-url is the page it shares);
             # an iframe or a placeholder names its post in src, cite or a data attribute.
             href = element.get("href")
-            values = [href] if href else [element.get(name) for name in _LINK_ATTRIBUTES] + _DATA_VALUES(element)
+            values = [href] if href else _placeholder_values(element)
             refs = [ref for ref in map(scan.match_url, values) if ref]
             # A link is read in its sentence; an iframe or placeholder stands alone.
             kind = "link" if href else "embed"
@@ -449,6 +479,17 @@ def _find_links(scan: _Scan, query: str) -> None:
             kind = "link"
         for ref in refs:
             scan.add(Post.from_ref(ref), element, kind, after)
+
+
+def _placeholder_values(element) -> list[str]:
+    """Where an element that is not a link may name its post: its link attributes,
+    its data attributes, and the URLs in a data attribute that holds the embed's
+    markup as text (a lazy embed's `data-html="<iframe src=...>"`)."""
+    values = [element.get(name) for name in _LINK_ATTRIBUTES] + _DATA_VALUES(element)
+    return values + [token for value in values if value and _MARKUP_TEXT.match(value) for token in tokens_in(value)]
+
+
+_MARKUP_TEXT = re.compile(r"\s*<[A-Za-z]")
 
 
 def _names_no_citation(link, scan: _Scan) -> bool:
