@@ -101,6 +101,15 @@ def test_amp_embed_with_a_whole_status_url_and_lazy_and_placeholder_forms():
         ("1412743195653046281", None), ("1412743195653046282", "FxDesk")]
 
 
+def test_twitters_own_markup_saved_with_a_page_names_the_account_beside_the_id():
+    html = page('<div class="tweet permalink-tweet" data-tweet-id="1412743195653046285" data-screen-name="FxDesk" '
+                'data-name="Fx Desk"></div>'
+                '<div class="tweet" data-tweet-id="1412743195653046286" data-screen-name="not a handle!"></div>')
+    assert [(p.post_id, p.handle, p.author_name, p.url) for p in extract_posts(html)] == [
+        ("1412743195653046285", "FxDesk", "Fx Desk", "https://twitter.com/FxDesk/status/1412743195653046285"),
+        ("1412743195653046286", None, None, "https://twitter.com/i/web/status/1412743195653046286")]
+
+
 def test_a_status_id_written_with_leading_zeros_is_the_same_post():
     html = page('<p>See <a href="https://twitter.com/FxDesk/status/01412743195653046279">this</a> and '
                 '<a href="https://twitter.com/FxDesk/status/1412743195653046279">that</a>.</p>')

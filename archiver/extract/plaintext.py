@@ -21,7 +21,7 @@ from .posts import MEDIA_LINK, Post, collapse, media_links, post_text, text_link
 
 # Em, en, figure and horizontal-bar dashes, a hyphen or two, and the entity forms.
 _DASH = r"(?:[\u2012-\u2015]|--?|&mdash;|&#8212;)"
-_HANDLE = r"[A-Za-z0-9_]{1,15}"
+HANDLE = r"[A-Za-z0-9_]{1,15}"
 # A printed date: CJK/Korean year-month-day, numeric, or a short phrase that ends in a year;
 # after the time of day when the copy has it ("4:27 PM - 15 Jan 2014", "10:42 AM · Jul 9, 2021").
 _DATE = (
@@ -48,7 +48,7 @@ def _attribution(dash: str, name: str) -> re.Pattern:
     links the date: `[July 7, 2021](URL)`."""
     return re.compile(
         rf"(?:(?<=\s)|^)[{_MARKS}]*{dash}{_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
-        rf"\(@(?P<handle>{_HANDLE})\){_GAP}\n?{_GAP}\[?(?P<date>(?=[^\W_]){_DATE})"
+        rf"\(@(?P<handle>{HANDLE})\){_GAP}\n?{_GAP}\[?(?P<date>(?=[^\W_]){_DATE})"
         rf"(?!{_GAP},)",
         re.M,
     )
@@ -65,7 +65,7 @@ _EM_DASH_ATTRIBUTION = _attribution(f"(?:{_EM_DASH.pattern})", r"[^\n.!?]{1,80}?
 # and as some copies keep it: `— Name (@handle) July 7, 2021 https://twitter.com/...`.
 _PERMALINK_AFTER = r"(?:[ \t]+<?|\]\()(?P<link>https?://[^\s<>()]+)[>)]?"
 _BARE_ATTRIBUTION = re.compile(
-    rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{_HANDLE})\)[ \t]*\n?[ \t]*"
+    rf"^(?P<name>[^\n()@\u2012-\u2015]{{0,80}}?)[ \t]*\(@(?P<handle>{HANDLE})\)[ \t]*\n?[ \t]*"
     rf"(?P<date>{_DATE})(?:{_PERMALINK_AFTER})?[ \t]*$",
     re.M,
 )
@@ -107,10 +107,10 @@ _BULLET = re.compile(r"^(?:[-•*–·]|\d{1,2}[.)])\s")
 # A line without closing punctuation this long is a sentence that goes on; shorter
 # ones are headings, labels and link titles.
 _RUN_ON_CHARS = 50
-_HANDLE_LINE = re.compile(rf"@{_HANDLE}")
+_HANDLE_LINE = re.compile(rf"@{HANDLE}")
 # A label before a handle ("LINE ID = @desk", "Twitter | @desk"), not a display name.
 _LABEL_END = re.compile(r"[=|/,\u2022\u00b7\u2013\u2014-]$")
-_HANDLE_ALONE = re.compile(_HANDLE)
+_HANDLE_ALONE = re.compile(HANDLE)
 _WORDS = re.compile(r"[^\W\d_]{2}")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _COUNT = re.compile(r"\d[\d,.]*[KkMm]?")
@@ -118,7 +118,7 @@ _MAX_CARD_LINES = 24
 # A card shows one post: past its reply mentions, at most a tweet's weight, with room for
 # the emoji our count weighs more than Twitter does. Prose under a byline's handle weighs more.
 _MAX_CARD_WEIGHT = 2 * _MAX_POST_WEIGHT
-_REPLY_MENTIONS = re.compile(rf"^(?:@{_HANDLE}\s+)+")
+_REPLY_MENTIONS = re.compile(rf"^(?:@{HANDLE}\s+)+")
 _MAX_NAME_CHARS = 50  # display names are at most 50 characters
 
 

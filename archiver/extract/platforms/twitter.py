@@ -9,7 +9,7 @@ import lxml.html
 from lxml import etree
 
 from ..dates import parse_date
-from ..plaintext import attributions
+from ..plaintext import HANDLE, attributions
 from ..posts import Post, PostRef, collapse, media_links, post_text, without_surrogates
 from ._html import has_class, lang_of, text_lines, url_of
 
@@ -72,18 +72,27 @@ def parse_embed(element) -> Post | None:
         return None  # a Retweet or Like button carrying the id; a link to the post is read by its href
     names = ("status",) if element.tag == "embetty-tweet" else _ID_ATTRIBUTES
     tweet_id = next((element.get(name) for name in names if element.get(name)), "").strip()
-    # amp-twitter and some CMSs put the whole status URL where the id belongs.
-    ref = _ref(tweet_id) if tweet_id.isdigit() else match_url(tweet_id)
+    # amp-twitter and some CMSs put the whole status URL where the id belongs; Twitter's own
+    # markup, saved with a page, names the account beside the id.
+    ref = _ref(tweet_id, _screen_name(element)) if tweet_id.isdigit() else match_url(tweet_id)
     if not ref:
         return None
     tweet_id = ref.post_id
     post = Post.from_ref(ref)
+    if ref.handle and element.get("data-name"):
+        post.author_name = _string(element.get("data-name"))
     placeholder = element.find(".//blockquote")
     shown = _parse_blockquote(placeholder) if placeholder is not None else None
     if shown and shown.post_id in (None, tweet_id):
         shown.post_id, shown.url = post.post_id, shown.url or post.url
         return shown
     return post
+
+
+def _screen_name(element) -> str | None:
+    """The handle Twitter's markup writes beside a tweet's id (`data-screen-name`)."""
+    name = (element.get("data-screen-name") or "").strip()
+    return name if re.fullmatch(HANDLE, name) else None
 
 
 def _parse_card(element) -> Post | None:
