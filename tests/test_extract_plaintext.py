@@ -500,3 +500,32 @@ def test_the_direction_marks_around_a_copied_right_to_left_post_are_not_its_text
     post = "\u05d4\u05de\u05e2\u05d1\u05d5\u05e8\u05ea \u05d7\u05d5\u05d6\u05e8\u05ea \u05dc\u05e4\u05e2\u05d5\u05dc."
     text = PROSE + f"\u200f{post}\u200f\n\u200f" + ATTRIBUTION
     assert fields(text)[0][4] == post
+
+
+def test_a_link_alone_closing_a_post_is_its_attachment_and_does_not_count_against_its_length():
+    # A quoted post's or a card's URL closes a tweet of a full 280 characters and is not counted.
+    sentence = "The harbour board votes tonight on the fictional bridge and the ferry timetable for the winter. "
+    text = ("The fictional board met on Monday for the second time this month, and the mayor spoke first.\n"
+            f"{sentence * 2}{sentence[:80].rstrip()}.\n"
+            "https://t.co/FxQuote001\n\n\n"
+            "\u2014 Fx Board (@FxBoard)\nJuly 7, 2021\n")
+    [post] = fields(text)
+    assert post[4] == f"{sentence * 2}{sentence[:80].rstrip()}. https://t.co/FxQuote001"
+
+
+def test_a_list_of_headings_above_a_post_is_the_articles_not_the_posts():
+    text = ("So this was the recipe for the fictional desk's most shared post:\n\n"
+            "A keen eye for the harbour\nA photo\nA kind word\nA topic of public interest\n\n"
+            "Bravo #Fxport, at last a proper cycle lane along the quay, from the ferry to the old lighthouse. "
+            "More of this, please! "
+            "#cycling #harbour #fxport #traffic pic.twitter.com/FxPic00041\n"
+            "\u2014 Fx Cyclist (@FxCyclist) November 19, 2018\n")
+    [post] = fields(text)
+    assert post[4].startswith("Bravo #Fxport, at last")
+
+
+def test_a_follow_button_over_a_share_menu_is_not_a_card():
+    text = ("The fictional ferry desk will keep you posted on every crossing this winter.\n"
+            "Follow @fx_desk\nShare this story\nFacebook\nTwitter\nLinkedin\nReddit\nEmail\n"
+            "Related posts\nThe winter timetable\nJuly 7, 2021\n")
+    assert fields(text) == []

@@ -405,10 +405,12 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     kept: list[str] = []
     size = 0
     for line in reversed(paragraphs[0][0]):
-        if kept and size + _weight(line) > _MAX_POST_WEIGHT:
+        # A link alone closing the post is what it attaches (a quoted post, a card): Twitter counts it not.
+        weight = 0 if not kept and _is_token(line) and _URL.fullmatch(line) else _weight(line)
+        if kept and size + weight > _MAX_POST_WEIGHT:
             return kept
         kept.insert(0, line)
-        size += _weight(line)
+        size += weight
     attached = _ends_in_link(kept[-1])
     one_paragraph = None
     for index, ((lines, wrapped, _), (below, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
@@ -424,7 +426,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
             size += weight
             continue
         if join is None:
-            if weight > _MAX_POST_WEIGHT // 2:
+            if weight > _MAX_POST_WEIGHT // 2 or _is_list(lines):
                 break
             one_paragraph = kept if one_paragraph is None else one_paragraph
         kept = lines + kept
@@ -432,6 +434,14 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT:
         return one_paragraph
     return kept
+
+
+def _is_list(lines: list[str]) -> bool:
+    """Lines of a list or of headings ("Aufmerksames Auge für die Umwelt", "Foto
+    posten"): several, none ending a sentence or in a link, none a token; a
+    post's own short paragraphs above its media are sentences."""
+    return len(lines) > 1 and not any(_SENTENCE_END.search(line) or _ends_in_link(line) or _is_token(line)
+                                      for line in lines)
 
 
 def _introduces(lines: list[str]) -> bool:
@@ -558,7 +568,7 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
         text = _join(body)
         if (end is None or not any(_WORDS.search(line) for line in body)
                 or any(_CREDIT.fullmatch(line) for line in body)
-                or (len(body) == 1 and _JOB_TITLE.fullmatch(body[0]))
+                or (len(body) == 1 and _JOB_TITLE.fullmatch(body[0])) or _is_menu(body)
                 or _weight(_REPLY_MENTIONS.sub("", text)) > _MAX_CARD_WEIGHT):
             i += 1
             continue
@@ -566,6 +576,18 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
         cited.append(_Cited(i, _after_counters(lines, end, taken), post))
         i = cited[-1].last + 1
     return cited
+
+
+def _is_menu(body: list[str]) -> bool:
+    """A run of one-word lines making most of a card's body: the share menu or the
+    links under a "Follow @handle" button ("Facebook", "Twitter", "Email"), not
+    a post's text, whose inline elements copied on lines of their own are
+    mentions, hashtags and links."""
+    words = sum(1 for line in body if " " not in line and not _is_token(line))
+    return words >= _MENU_LINES and words * 2 > len(body)
+
+
+_MENU_LINES = 4
 
 
 def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, int] | None:
