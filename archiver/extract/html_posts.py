@@ -31,12 +31,25 @@ from .plaintext import CONTEXT_CHARS, attributions, is_credit_label, make_post, 
 from .platforms._channels import is_channel_entry
 from .platforms._html import BLOCK_TAGS, text_lines
 from .posts import Post, collapse, word_count
-from .regions import Regions, body_of
+from .regions import Regions, body_of, walk
 
 _NOT_CODE = "not(ancestor::script or ancestor::style or ancestor::textarea)"
 
 
-_EMBED_QUERIES = tuple((p, marker, etree.XPath(query))
+def _embed_query(query: str):
+    """An embed search, scan -> elements: a filter of the walked blockquotes for the
+    queries that name a blockquote and at most a class word (most embeds are one),
+    else the XPath, run from the scan's root."""
+    found = _BLOCKQUOTE_QUERY.fullmatch(query)
+    if not found:
+        xpath = etree.XPath(query)
+        return lambda scan: xpath(scan.root)
+    word = found.group(1)
+    return lambda scan: [quote for quote in scan.walked["blockquote"] if word is None or word in (quote.get("class") or "")]
+
+
+_BLOCKQUOTE_QUERY = re.compile(r"\.//blockquote(?:\[contains\(@class, '([^']+)'\)\])?")
+_EMBED_QUERIES = tuple((p, marker, _embed_query(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
 # Hints that start with a host name ("x.com/", "youtube.com/"): written after a letter, digit or
@@ -139,8 +152,13 @@ class _Scan:
     def regions(self) -> Regions:
         """The page's layout, measured the first time a post needs it."""
         if self._regions is None:
-            self._regions = Regions(self._doc)
+            self._regions = Regions(self._doc, self.walked)
         return self._regions
+
+    @functools.cached_property
+    def walked(self) -> dict[str, list]:
+        """The page's paragraphs, line breaks and blockquotes, from one walk the layout and the embed search share."""
+        return walk(self.root)
 
     def take(self, element) -> None:
         self.taken.add(element)
@@ -355,7 +373,7 @@ def _find_embeds(scan: _Scan, seen: Counter) -> None:
     for platform, marker, query in _EMBED_QUERIES:
         if marker not in seen and marker.upper() not in seen:
             continue
-        for element in query(scan.root):
+        for element in query(scan):
             if scan.skip(element, embed=True):
                 continue
             post = platform.parse_embed(element)
