@@ -529,3 +529,45 @@ def test_a_follow_button_over_a_share_menu_is_not_a_card():
             "Follow @fx_desk\nShare this story\nFacebook\nTwitter\nLinkedin\nReddit\nEmail\n"
             "Related posts\nThe winter timetable\nJuly 7, 2021\n")
     assert fields(text) == []
+
+
+def test_an_em_dash_glued_to_the_text_before_it_still_opens_the_attribution():
+    # get_text() with no separator prints an embed's parts with nothing between them.
+    text = ("Crossings are delayed by about 20 minutes this morning. Sorry! pic.twitter.com/FxPic00051"
+            "\u2014 Fx Harbour (@fx_harbour) March 3, 2025\n\n"
+            "Back on schedule now, thanks all!\u2014 Fx Harbour (@fx_harbour) March 4, 2025Article content\n")
+    assert [(p[0], p[3], p[4]) for p in fields(text)] == [
+        ("fx_harbour", "2025-03-03", "Crossings are delayed by about 20 minutes this morning. Sorry! "
+                                     "pic.twitter.com/FxPic00051"),
+        ("fx_harbour", "2025-03-04", "Back on schedule now, thanks all!")]
+    assert fields("A co-op\u2013 Fx Harbour (@fx_harbour) March 3, 2025\n") == []  # a hyphen glued is a word's
+
+
+def test_a_markdown_quotation_holding_a_post_is_read_without_its_marks():
+    text = ("The harbour ferry returned to the water on Monday after a week of repairs.\n\n"
+            "> First crossing of the week is done, thanks for your patience everyone\n"
+            "> #harbourferry pic.twitter.com/FxPic00052\n>\n"
+            "> -- Fx Harbour (@fx_harbour) March 3, 2025\n\n"
+            "The next crossing leaves at nine.\n> a lone line keeps its mark\n")
+    [post] = fields(text)
+    assert post[4] == ("First crossing of the week is done, thanks for your patience everyone "
+                       "#harbourferry pic.twitter.com/FxPic00052")
+
+
+def test_a_page_printed_on_one_line_gives_each_post_and_no_more_than_a_post_of_its_prose():
+    prose = "The bridge over the fictional bay was closed again on Sunday as the wind rose. " * 20
+    text = (f"Fx Gazette Home News {prose}Bridge shut again, third time this month #fxbay "
+            "pic.twitter.com/FxPic00053 \u2014 Fx Commuter (@fx_commuter) February 9, 2025 "
+            "Working from the car park today, send coffee \u2014 Fx Nightshift (@fx_nightshift) "
+            "February 9, 2025 Related stories")
+    posts = fields(text)
+    assert [p[0] for p in posts] == ["fx_commuter", "fx_nightshift"]
+    assert posts[0][4].endswith("Bridge shut again, third time this month #fxbay pic.twitter.com/FxPic00053")
+    assert len(posts[0][4]) < 300
+    assert posts[1][4] == "Working from the car park today, send coffee"
+
+
+def test_a_photo_credit_naming_a_handle_over_a_byline_is_not_a_card():
+    text = ("Screenshots from Fx Social and X @fx_watcher\n"
+            "Par Fx Auteur\nPublié le\n06/01/2026 - 14:16 UTC+1\nPartager\n")
+    assert fields(text) == []

@@ -41,13 +41,18 @@ _MARKS = "\u200e\u200f\u061c\u2066-\u2069"
 _GAP = rf"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000{_MARKS}]*+"
 
 
+# Twitter's em dash may be glued to the text before it, as text extractors print an embed
+# whose parts are elements (`pic.twitter.com/CODE— Name`); a hyphen so written is a word's.
+_EM_DASHES = "(?:\u2014|&mdash;|&#8212;)"
+
+
 def _attribution(dash: str, name: str) -> re.Pattern:
     """`— Name (@handle) date`: the date opens with a word or a number and no
     comma follows it (a name and handle in a sentence that goes on, ", on July
     6, 2021, at noon, ...", are prose). A Markdown text read as plain text
     links the date: `[July 7, 2021](URL)`."""
     return re.compile(
-        rf"(?:(?<=\s)|^)[{_MARKS}]*{dash}{_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
+        rf"(?:(?:(?<=\s)|^)[{_MARKS}]*{dash}|{_EM_DASHES}){_GAP}\n?{_GAP}(?P<name>{name}){_GAP}"
         rf"\(@(?P<handle>{HANDLE})\){_GAP}\n?{_GAP}\[?(?P<date>(?=[^\W_]){_DATE})"
         rf"(?!{_GAP},)",
         re.M,
@@ -56,7 +61,7 @@ def _attribution(dash: str, name: str) -> re.Pattern:
 
 ATTRIBUTION = _attribution(_DASH, _NAME)
 # Twitter's embed code writes an em dash before the name, which may hold a hyphen or a dash.
-_EM_DASH = re.compile("\u2014|&mdash;|&#8212;")
+_EM_DASH = re.compile(_EM_DASHES)
 _OPENS_WITH_EM_DASH = re.compile(rf"[{_MARKS}]*(?:{_EM_DASH.pattern})")
 _EM_DASH_ATTRIBUTION = _attribution(f"(?:{_EM_DASH.pattern})", r"[^\n.!?]{1,80}?")
 # Without a dash the attribution must be a line of its own, right under the post's
@@ -240,11 +245,13 @@ _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 
 
 def _unquoted(text: str) -> str:
-    """A text quoted line by line (an e-mail's `> ` marks) without its marks,
-    when at least four lines in five carry them."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    quoted = sum(1 for line in lines if line.lstrip().startswith(">"))
-    return _QUOTE_MARKS.sub("", text) if lines and quoted * 5 >= len(lines) * 4 else text
+    """A text without the quote marks of its quotations: runs of two lines or more
+    that open with `>` (an e-mail's quoted lines, a Markdown blockquote holding a
+    copied post); a lone line opening so stays as it is."""
+    return _QUOTED_RUN.sub(lambda run: _QUOTE_MARKS.sub("", run.group(0)), text)
+
+
+_QUOTED_RUN = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|\Z)){2,}", re.M)
 
 
 @dataclass
@@ -292,20 +299,22 @@ def _attributed(lines: list[str], breaks: set[int] | None) -> list[_Cited]:
         starts.append(starts[-1] + len(line) + 1)
     matches = sorted(_matches(text) + _bare_matches(text, lines, starts), key=lambda m: m.start())
     cited: list[_Cited] = []
-    floor = -1
+    floor, floor_end = -1, 0  # the last line the posts so far took, and where their last attribution ends
     for match in matches:
-        first = _line_at(starts, match.start())
-        if first <= floor:
+        if match.start() < floor_end:
             continue
-        prefix = text[starts[first]:match.start()].strip()
-        top = max(floor + 1, first - _MAX_POST_LINES)
+        first = _line_at(starts, match.start())
+        # A text printed on one line (`get_text(" ")`) holds several posts on a line: the
+        # text of the next one starts where the attribution before it ends.
+        prefix = text[max(starts[first], floor_end):match.start()].strip()
+        top = first if first <= floor else max(floor + 1, first - _MAX_POST_LINES)
         above = lines[top:first] + ([prefix] if prefix else [])
         kept = _post_lines(above, _given_joins(breaks, top, first, bool(prefix)))
         post = _twitter_post(match.group("handle"), collapse(match.group("name")),
                              collapse(match.group("date")), _join(kept))
         _take_permalink(post, match, text)
         top = first - (len(kept) - (1 if prefix else 0))
-        floor = _line_at(starts, match.end() - 1)
+        floor, floor_end = _line_at(starts, match.end() - 1), match.end()
         cited.append(_Cited(min(top, first), floor, post))
     return cited
 
@@ -404,6 +413,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     paragraphs.append((current, wrapped, None))
     kept: list[str] = []
     size = 0
+    paragraphs[0][0][-1] = _within_a_post(paragraphs[0][0][-1])
     for line in reversed(paragraphs[0][0]):
         # A link alone closing the post is what it attaches (a quoted post, a card): Twitter counts it not.
         weight = 0 if not kept and _is_token(line) and _URL.fullmatch(line) else _weight(line)
@@ -434,6 +444,29 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT:
         return one_paragraph
     return kept
+
+
+def _within_a_post(line: str) -> str:
+    """The end of a line too long to be a post that a post can be (a page printed
+    on one line holds a post at the end of a run of prose): its last sentences
+    that fit in one, else its last words that do. A line up to two posts long
+    is left whole: a post over 280 characters (a subscriber's, an embed
+    cutting it short with "…") is printed on one line too."""
+    if _weight(line) <= _MAX_CARD_WEIGHT:
+        return line
+    window = line[-_POST_WINDOW:]
+    starts = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
+    # The tail's weight falls as its start moves right: the first start that fits, by bisection.
+    first = bisect_left(starts, True, key=lambda start: _weight(window[start:]) <= _MAX_POST_WEIGHT)
+    if first < len(starts):
+        return window[starts[first]:]
+    return window[-_MAX_POST_WEIGHT:].split(" ", 1)[-1]
+
+
+# A sentence's end (or a title's bar) and the space after it; a post's weight is found within
+# the line's last few thousand characters, however long the line (one page printed whole).
+_SENTENCE_BREAK = re.compile(r"(?:[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*|\s\|)\s+")
+_POST_WINDOW = 4000
 
 
 def _is_list(lines: list[str]) -> bool:
@@ -567,7 +600,7 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
                 body.append(lines[j])
         text = _join(body)
         if (end is None or not any(_WORDS.search(line) for line in body)
-                or any(_CREDIT.fullmatch(line) for line in body)
+                or any(_CREDIT.fullmatch(line) or _is_byline(line) for line in body)
                 or (len(body) == 1 and _JOB_TITLE.fullmatch(body[0])) or _is_menu(body)
                 or _weight(_REPLY_MENTIONS.sub("", text)) > _MAX_CARD_WEIGHT):
             i += 1
@@ -576,6 +609,17 @@ def _cards(lines: list[str], taken: set[int]) -> list[_Cited]:
         cited.append(_Cited(i, _after_counters(lines, end, taken), post))
         i = cited[-1].last + 1
     return cited
+
+
+def _is_byline(line: str) -> bool:
+    """"By Fx Author", "Par Fx Auteur": an article's byline under a photo credit
+    naming a handle, not a post's text ("From the ferry this morning" may be)."""
+    words = line.split()
+    return (bool(_CREDIT.match(line)) and 2 <= len(words) <= _BYLINE_WORDS
+            and all(word[:1].isupper() for word in words[1:]) and not _SENTENCE_END.search(line))
+
+
+_BYLINE_WORDS = 5
 
 
 def _is_menu(body: list[str]) -> bool:
