@@ -571,3 +571,16 @@ def test_a_photo_credit_naming_a_handle_over_a_byline_is_not_a_card():
     text = ("Screenshots from Fx Social and X @fx_watcher\n"
             "Par Fx Auteur\nPublié le\n06/01/2026 - 14:16 UTC+1\nPartager\n")
     assert fields(text) == []
+
+
+def test_three_short_closed_paragraphs_above_a_posts_media_are_all_the_posts():
+    text = ("In a second case, a hijacked account posing as the fictional ferry company sent passengers "
+            "to a fake ticket page; it had been renamed two days earlier and had many followers.\n\n"
+            "It gets even stranger\u2026!\n\n"
+            "ANOTHER verified account has been taken over and is now pretending to be @fx_ferries\n\n"
+            "And it is selling tickets for crossings that do not exist! pic.twitter.com/FxPic00054\n\n"
+            "\u2014 Fx Watchdog (@fx_watchdog) May 5, 2023\n")
+    [post] = fields(text)
+    assert post[4] == ("It gets even stranger\u2026! ANOTHER verified account has been taken over and is now "
+                       "pretending to be @fx_ferries And it is selling tickets for crossings that do not exist! "
+                       "pic.twitter.com/FxPic00054")

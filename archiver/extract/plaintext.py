@@ -90,6 +90,10 @@ _LINK_WEIGHT = 23
 _PARAGRAPHED_POST_WEIGHT = 200
 # A post's own short paragraphs, above a last one without media, are shorter than a line of prose.
 _SHORT_PARAGRAPH = 50
+# Three short paragraphs or more above a post's media, each closed by a stop, a mention, a
+# hashtag or a link, are the post's own (a prose line above a short post is one, the items
+# of a list are not closed).
+_STACKED_PARAGRAPHS = 2
 # Within one block of HTML, at most this many characters as printed.
 _MAX_POST_CHARS = 300
 # Even split at every word, a post spans fewer lines than this.
@@ -423,6 +427,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
         size += weight
     attached = _ends_in_link(kept[-1])
     one_paragraph = None
+    parted = 0  # paragraphs joined over a paragraph break
     for index, ((lines, wrapped, _), (below, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
         weight = sum(map(_weight, lines))
         if wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line" or (join != "sentence" and _introduces(lines)):
@@ -439,11 +444,18 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
             if weight > _MAX_POST_WEIGHT // 2 or _is_list(lines):
                 break
             one_paragraph = kept if one_paragraph is None else one_paragraph
+            parted += _closes(lines[-1])
         kept = lines + kept
         size += weight
-    if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT:
+    if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT and parted < _STACKED_PARAGRAPHS:
         return one_paragraph
     return kept
+
+
+def _closes(line: str) -> bool:
+    """Whether a line ends as a post's paragraph does: a sentence's end, a mention, a hashtag, a link."""
+    words = line.split()
+    return bool(_SENTENCE_END.search(line)) or (bool(words) and (_is_token(words[-1]) or _ends_in_link(line)))
 
 
 def _within_a_post(line: str) -> str:
