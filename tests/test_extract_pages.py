@@ -117,6 +117,34 @@ def test_article_body_under_furniture_class_words_is_still_the_body():
     assert [p.post_id for p in extract_posts(html)] == ["1711350796907446310"]
 
 
+def test_an_embed_closing_the_text_in_a_page_builders_widget_box_is_cited():
+    tweet = ('<blockquote class="twitter-tweet"><p>Pier closed until further notice.</p>&mdash; Fx Harbour '
+             '(@fx_harbour) <a href="https://twitter.com/fx_harbour/status/1711350796907446330">March 3, 2024</a>'
+             '</blockquote>')
+    html = f"""<body><article><div class="article-content">{PROSE}{PROSE}
+    <div class="widget widget--type-tweet"><div class="widget__wrapper">{tweet}</div></div>
+    </div></article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446330"]
+
+
+def test_a_page_builders_video_widget_names_its_video_in_its_settings_json():
+    # The widget's script inserts the player: the saved page holds only the JSON, its slashes escaped.
+    widget = ('<div class="elementor-widget-video" data-settings="{&quot;youtube_url&quot;:&quot;'
+              'https:\\/\\/www.youtube.com\\/watch?v=FxVideo0031&quot;,&quot;video_type&quot;:&quot;youtube&quot;}">'
+              '<div class="elementor-video"></div></div>')
+    html = f"<body><article>{PROSE}{widget}{PROSE}</article></body>".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["FxVideo0031"]
+
+
+def test_a_layouts_modifier_naming_a_sidebar_does_not_make_its_sidebar_part_of_the_article():
+    videos = "".join(f'<li><a href="https://www.youtube.com/watch?v=FxVideo003{i}">Harbour film {i}</a></li>'
+                     for i in range(3))
+    html = f"""<body><article class="post"><div class="layout layout--has-sidebar"><div class="layout__main">
+    <div class="entry-content">{PROSE}{PROSE}</div></div>
+    <div class="sidebar"><h3>Our videos</h3><ul>{videos}</ul></div></div></article></body>""".encode()
+    assert extract_posts(html) == []
+
+
 def test_template_holding_the_rest_of_the_story_is_part_of_the_body():
     html = f"""<body><article>{PROSE}<template><p>Later <a href="https://x.com/FxDesk/status/1711350796907446311">
     the desk confirmed it</a>.</p>{PROSE}</template></article></body>""".encode()

@@ -51,7 +51,10 @@ def _embed_query(query: str):
 _BLOCKQUOTE_QUERY = re.compile(r"\.//blockquote(?:\[contains\(@class, '([^']+)'\)\])?")
 _EMBED_QUERIES = tuple((p, marker, _embed_query(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
-HINTS = frozenset(platforms.HINTS) | {hint.capitalize() for hint in platforms.HINTS}
+# The hints as JSON writes them too, slashes escaped (`youtube.com\/watch`): a page builder's
+# widget names its video in a data attribute's JSON (`data-settings="{...}"`) for a script.
+_WRITTEN_HINTS = set(platforms.HINTS) | {hint.replace("/", "\\/") for hint in platforms.HINTS if "/" in hint}
+HINTS = frozenset(_WRITTEN_HINTS) | {hint.capitalize() for hint in _WRITTEN_HINTS}
 # Hints that start with a host name ("x.com/", "youtube.com/"): written after a letter, digit or
 # hyphen they end another host's name (uproxx.com, netflix.com, cdninstagram.com), whose many
 # links a page on that site writes are no post's.
@@ -75,7 +78,7 @@ SCAN_DATABASE = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
 SCAN_DATABASE.compile(expressions=[re.escape(pattern.encode()) for pattern in SCAN_PATTERNS],
                       ids=list(range(len(SCAN_PATTERNS))), elements=len(SCAN_PATTERNS))
 _SCAN_LENGTHS = [len(pattern) for pattern in SCAN_PATTERNS]
-assert len(SCAN_PATTERNS) <= 128  # a hit's pattern index takes 7 bits
+assert len(SCAN_PATTERNS) <= 256  # a hit's pattern index takes 8 bits
 _SCRATCH = threading.local()  # a scan needs scratch space of its own: one per thread
 
 
@@ -95,11 +98,11 @@ def _pattern_matches(view):
     a third of the memory of a tuple (a hostile page holds millions)."""
     hits = []
     SCAN_DATABASE.scan(view, match_event_handler=lambda index, _, end, flags, context:
-                       hits.append((end - _SCAN_LENGTHS[index]) << 7 | index), scratch=scan_scratch())
+                       hits.append((end - _SCAN_LENGTHS[index]) << 8 | index), scratch=scan_scratch())
     hits.sort()  # no pattern is another's prefix: two never start at one byte
     ends = [-1, -1]  # where the last match kept of each kind (short, long) ends
     for hit in hits:
-        start, index = hit >> 7, hit & 127
+        start, index = hit >> 8, hit & 255
         length = _SCAN_LENGTHS[index]
         kind = length > 2
         if start >= ends[kind]:
@@ -268,7 +271,7 @@ def _markup_value_owner(markup: bytes, tag_start: int, token_start: int):
     return None
 
 
-_MARKUP_VALUE = re.compile(rb"\s*(?:<|&lt;|&#0*60;|&#x0*3c;)[A-Za-z]", re.I)
+_MARKUP_VALUE = re.compile(rb"\s*(?:(?:<|&lt;|&#0*60;|&#x0*3c;)[A-Za-z]|\{|\[|&#0*123;|&#x0*7b;)", re.I)
 
 
 @dataclass
@@ -323,7 +326,12 @@ def url_token(markup: bytes, start: int, encoding: str = "utf-8") -> tuple[int, 
         hint = len(html.unescape(markup[token_start:start].decode(encoding, "replace")))
         opening = token[:hint].translate(_TEXT_BOUNDARIES_TO_SPACE).rpartition(" ")[2]
         token = opening + _TEXT_TOKEN_END.match(token, hint).group(0)
-    return token_start, end, token.rstrip(platforms.TRAILING)
+    return token_start, end, _unescaped_slashes(token).rstrip(platforms.TRAILING)
+
+
+def _unescaped_slashes(token: str) -> str:
+    """A URL token as JSON escapes it (`https:\\/\\/www.youtube.com\\/watch`), read as the URL."""
+    return token.replace("\\/", "/") if "\\/" in token else token
 
 
 def _outside_embeds(needles: Counter, scan: _Scan) -> set[str]:
@@ -366,7 +374,7 @@ def tokens_in(string: str):
         window = max(0, start - 300)
         token_start = window + string[window:start].translate(_TEXT_BOUNDARIES_TO_SPACE).rfind(" ") + 1
         last_end = _TEXT_TOKEN_END.match(string, start).end()
-        yield string[token_start:last_end].rstrip(platforms.TRAILING)
+        yield _unescaped_slashes(string[token_start:last_end]).rstrip(platforms.TRAILING)
 
 
 def _find_embeds(scan: _Scan, seen: Counter) -> None:
@@ -446,6 +454,8 @@ def _links_query(sightings: _Sightings, needles: set[str]) -> str:
     there; each tested for the needles or, when there are many, the few hints
     they were found by (so the search stays linear in the page)."""
     hints = {sightings.hints[needle] for needle in needles}
+    if any("\\/" in hint for hint in hints):
+        needles = hints  # a needle read from JSON is unescaped: the value holds it as its hint does
     names = sorted(sightings.places - {""})
     if len(names) > _MAX_NAMED_ATTRIBUTES:
         names = ["*"]  # a union of thousands of paths passes libxml2's XPath recursion limit
@@ -520,7 +530,7 @@ def _placeholder_values(element) -> list[str]:
     return values + [token for value in values if value and _MARKUP_TEXT.match(value) for token in tokens_in(value)]
 
 
-_MARKUP_TEXT = re.compile(r"\s*<[A-Za-z]")
+_MARKUP_TEXT = re.compile(r"\s*(?:<[A-Za-z]|\{|\[)")
 
 
 def _names_no_citation(link, scan: _Scan) -> bool:

@@ -39,6 +39,9 @@ _FURNITURE_WORDS = frozenset({
 })
 # Words that name an embed or a live blog's entries: a wrapper carrying one is not
 # furniture by its words ("liveblog-feed").
+# Furniture words that say how a page builder made a box, not what it holds: on the boxes
+# holding nothing but an embed among the main text's paragraphs, they say nothing.
+_BUILDER_WORDS = frozenset({"widget", "widgets"})
 _EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "instagram", "tiktok",
                           "telegram", "bluesky", "mastodon", "youtube", "quote", "liveblog"})
 # Class words by which an item says it shows a post the article cites, whatever platform.
@@ -96,7 +99,9 @@ class Regions:
         # Words the article's own wrappers carry are how the page names its content blocks
         # (page builders call every block a "widget"): no sign of furniture there.
         # Not the article element's own: WordPress writes its tags and categories there (tag-social-media).
-        self._article_words = set().union(*map(_words, self._chain[:self._article_index]))
+        # A layout's modifiers say what lies beside the article, not what it is ("layout--has-sidebar").
+        self._article_words = set().union(*map(_words, self._chain[:self._article_index])) - \
+            set().union(*map(_modified_words, self._chain[:self._article_index]))
         self._last_prose: int | None = None
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
@@ -106,24 +111,30 @@ class Regions:
 
     def is_furniture(self, element, embed: bool = False) -> bool:
         """Whether `element` is in page furniture. An `embed`'s own class words
-        are left out: embed scripts write their own ("fb_iframe_widget", an
-        iframe's "widget2"), whatever the page around them is."""
+        are left out, and, among the main text's paragraphs, those of the boxes
+        that hold nothing but it: embed scripts write their own
+        ("fb_iframe_widget", an iframe's "widget2"), and page builders wrap each
+        embed in theirs ("widget widget--type-tweet"), whatever the page around
+        them is."""
         chain = []
         node = element
         while node is not None and node not in self._chain_index and node not in self._verdicts:
             chain.append(node)
             node = node.getparent()
+        # Set among the main text's paragraphs, an embed's boxes are its own.
+        wrappers = _sole_wrappers(chain) if embed and node is self.main else 0
         if node in self._verdicts:
             verdict, place = self._verdicts[node]
             beside = None
         else:
             beside = chain[-1] if chain else None  # the region hanging from the main text's chain
             verdict, place = False, self._place(node, beside)
-        for region in reversed(chain):
+        for depth, region in reversed(list(enumerate(chain))):
             if place[0] and (self._is_prose_article(region) or self._is_entry_like_the_article(region)):
                 place = (False, place[1])
+            ignored = _FURNITURE_WORDS if embed and depth == 0 else _BUILDER_WORDS if depth < wrappers else frozenset()
             verdict = (verdict or (region is beside and self._sidebar(region))
-                       or self._judge(region, *place, words=not (embed and region is element)))
+                       or self._judge(region, *place, ignored=ignored))
             self._verdicts[region] = (verdict, place)
         return verdict
 
@@ -180,14 +191,14 @@ class Regions:
         parent = node.getparent()
         return parent_key if parent is None else parent_key + (self._children(parent)[node],)
 
-    def _judge(self, region, outside: bool, trailing: bool, words: bool = True) -> bool:
+    def _judge(self, region, outside: bool, trailing: bool, ignored: frozenset = frozenset()) -> bool:
         tag = region.tag if isinstance(region.tag, str) else ""
         role = region.get("role")
         if tag in _SEMANTIC_TAGS or role in _SEMANTIC_ROLES:
             return True
         if outside and (tag == "header" or role == "banner") and not in_article(region) and not _in_main(region):
             return True
-        words = words and self.names_furniture(region)
+        words = self.names_furniture(region, ignored)
         if not (words or outside):
             return False
         # Two signs, the link list measured last and only when it decides (it reads
@@ -197,11 +208,11 @@ class Regions:
             return False
         return signs >= 2 or _link_list(region)
 
-    def names_furniture(self, element) -> bool:
+    def names_furniture(self, element, ignored: frozenset = frozenset()) -> bool:
         """Whether the element's class or id names furniture (an ad slot, a promo
         box), by a word neither the article's wrappers nor an embed word cancel."""
         words = _words(element)
-        return bool((words & _FURNITURE_WORDS) - self._article_words) and not words & _EMBED_WORDS
+        return bool((words & _FURNITURE_WORDS) - self._article_words - ignored) and not words & _EMBED_WORDS
 
     def _sidebar(self, region) -> bool:
         """A region beside the main text holding a search box and little prose."""
@@ -276,6 +287,18 @@ class Regions:
         return sum(self.paragraphs.get(p, 0) for p in region.iter(*self._prose_tags))
 
 
+def _sole_wrappers(chain: list) -> int:
+    """How many of `chain` (an element, then its ancestors) are the element and
+    boxes holding nothing but it: no other element, no text of their own."""
+    count = 1
+    while count < len(chain):
+        box, held = chain[count], chain[count - 1]
+        if len(box) != 1 or (box.text or "").strip() or (held.tail or "").strip():
+            break
+        count += 1
+    return count
+
+
 def _last_loose_child(block) -> int:
     """The index of the last child of `block` after which, or inside which when
     inline, it writes prose of its own; -1 when that prose comes before them all."""
@@ -330,6 +353,14 @@ def in_article(element) -> bool:
 def _is_embed(element) -> bool:
     return element.tag == "blockquote" and bool(set(_WORD.findall((element.get("class") or "").lower()))
                                                 & _EMBED_WORDS)
+
+
+def _modified_words(region) -> set[str]:
+    """The words a class names as what its element has or lacks ("has-sidebar", "no_ads", "with-share")."""
+    return set(_MODIFIED_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
+
+
+_MODIFIED_WORD = re.compile(r"(?<![a-z0-9])(?:has|with|without|no)[-_]+([a-z]+)")
 
 
 def _words(region) -> set[str]:
