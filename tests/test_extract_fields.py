@@ -82,6 +82,15 @@ def test_a_quotation_ending_in_a_copied_post_gives_the_post_only_its_own_lines()
     assert (post.post_id, post.text) == ("1412743195653046279", "First cars aboard pic.twitter.com/AbCdEf1234")
 
 
+def test_twitters_embed_code_with_its_class_stripped_keeps_all_its_text():
+    # A sanitiser or a feed drops the class; the <p lang dir> Twitter writes still says embed code.
+    html = page('<blockquote><p lang="en" dir="ltr">Ferry update 14:05<br>All crossings are suspended until '
+                'the storm passes. pic.twitter.com/AbCdEf1234</p>&mdash; Fx Desk (@FxDesk) '
+                '<a href="https://twitter.com/FxDesk/status/1412743195653046287">March 3, 2024</a></blockquote>')
+    [post] = extract_posts(html)
+    assert post.text == "Ferry update 14:05 All crossings are suspended until the storm passes. pic.twitter.com/AbCdEf1234"
+
+
 def test_two_adjacent_links_read_as_two_words():
     html = page('<blockquote class="twitter-tweet"><p>Watch <a href="https://twitter.com/FxA">@FxA</a>'
                 '<a href="https://twitter.com/FxB">@FxB</a></p>&mdash; Fx Desk (@FxDesk) '

@@ -29,6 +29,9 @@ _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
 _TWEET_CLASS = re.compile(r"(?:^|[\s_-])tweet(?:$|[\s_-])", re.I)
 # A blockquote is a post by its class, or by a status link and an attribution (a post URL).
 EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}
+# Twitter's embed code with its class stripped (by a sanitiser, a feed): the post's text is a
+# <p lang="..." dir="..."> first in the blockquote.
+_EMBED_CODE_TEXT = etree.XPath("boolean(*[1][self::p][@lang and @dir])")
 _PRINTED_DATES = etree.XPath(".//*[contains(@class, 'date')]")  # a site-rendered card's date
 
 _STATUS = re.compile(
@@ -146,8 +149,9 @@ def _parse_blockquote(element) -> Post | None:
     tweet_id = (element.get("data-tweet-id") or "").strip()
     if tweet_id.isdigit():
         refs.append(_ref(tweet_id))
-    embed_class = has_class(element, *_EMBED_CLASSES) or bool(refs) and any(
+    embed_class = has_class(element, *_EMBED_CLASSES) or bool(refs) and (any(
         _TWEET_CLASS.search(node.get("class") or "") for node in (element, element.getparent()) if node is not None)
+        or _EMBED_CODE_TEXT(element))
     if not (embed_class or refs):
         return None  # a quotation: its text is not read
     if not embed_class and element.find(".//blockquote") is not None:
