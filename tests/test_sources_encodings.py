@@ -58,6 +58,23 @@ def test_a_single_legacy_encoding_is_still_detected_not_called_mixed():
         "Привет, как дела? Это русский текст.\nЕщё одна строка «текста».\n", "cp1251", None)
 
 
+@pytest.mark.parametrize("text", [
+    "La jetée du port restera fermée jusqu'à nouvel ordre, ont annoncé les commerçants. " * 3,
+    "Gestern fand in München eine Versammlung statt, die Bürger sprachen über die Brücke. " * 3])
+def test_western_text_declaring_no_encoding_is_read_as_windows_1252_as_browsers_read_it(text):
+    # Detection alone ranked cp1257, cp1250 or cp775 first on such text: "jusqu'ą", "MĂĽnchen".
+    html = ("<html><body><article><p>" + text + "</p>" + EMBED.format(text="Crue au Café — photo")
+            + "</article></body></html>").encode("cp1252")
+    [post] = extract_posts(html)
+    assert post.text == "Crue au Café — photo"
+    assert decode(text.encode("cp1252")).text == text
+
+
+def test_central_european_text_declaring_no_encoding_keeps_its_own_code_page():
+    text = "Zażółć gęślą jaźń. Wczoraj w Warszawie odbyło się spotkanie mieszkańców z radnymi miasta. " * 3
+    assert decode(text.encode("cp1250")).text == text
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, encoding):
     """Regression: its NUL bytes made it 'binary data'."""

@@ -151,15 +151,35 @@ def decode(data: bytes, declared_charset: str | None = None,
     if text is None:
         import charset_normalizer  # imported on first use: only pages in an undeclared legacy encoding need it
 
-        best = charset_normalizer.from_bytes(body).best()
-        if best is None:
+        reading = _browsers_guess(body, charset_normalizer.from_bytes(body))
+        if reading is None:
             raise InputError("unreadable bytes: no text encoding fits; pass an HTML or plain-text file")
-        text, encoding = str(best), best.encoding
+        text, encoding = reading
     _refuse_binary(body, encoding, text)
     return Document(text=text, encoding=encoding, is_html=looks_like_html(text, content_type), raw=body)
 
 
 _ENCODING_LABEL = re.compile(r"[A-Za-z0-9._:-]{1,40}")
+# How much more disorder than detection's best reading windows-1252 may show and still be read:
+# detection ranks the Baltic and Central European code pages first on Western text as often as not.
+_WESTERN_TOLERANCE = 0.05
+
+
+def _browsers_guess(body: bytes, matches) -> tuple[str, str] | None:
+    """(text, encoding) of bytes that declare no encoding, as detection reads them,
+    but as windows-1252 (what browsers read such pages as) whenever that reads
+    them about as well as the best (French text came out in cp1257: "jusqu'ą");
+    None when nothing fits."""
+    best = matches.best()
+    if best is None:
+        return None
+    western = next((m for m in matches if "cp1252" in m.could_be_from_charset), None)
+    if western is not None and western.chaos <= best.chaos + _WESTERN_TOLERANCE:
+        try:
+            return body.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:  # a byte windows-1252 leaves undefined
+            pass
+    return str(best), best.encoding
 
 
 def _strip_byte_order_mark(data: bytes) -> tuple[bytes, str | None]:
