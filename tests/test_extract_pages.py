@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from archiver.extract import extract, extract_posts
+from archiver.extract.prefilter import may_cite_posts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted((FIXTURES / "pages").iterdir())
@@ -271,6 +272,15 @@ https://twitter.com/FxDesk/status/861871559790800896'>the desk said</a> and show
 "https://www.youtube.com/embed/FxDesk00001"></iframe>{PROSE}</article></body>""".encode()
     assert [(post.platform, post.post_id) for post in extract_posts(html)] == [
         ("twitter", "861871559790800896"), ("youtube", "FxDesk00001")]
+
+
+def test_a_post_url_whose_slashes_and_dots_are_character_references_is_read():
+    # Some CMSs' encoders of attribute values write a URL's slashes (and colons) as references.
+    html = f"""<body><article>{PROSE}<p>A resident <a href="https&#x3a;&#x2f;&#x2f;twitter.com&#x2f;FxResident&#x2f;
+    status&#x2f;1711350796907446340">posted a video</a>, and <a href="http:&#x2F;&#x2F;x.com&#x2F;FxDesk&#x2F;status&#x2F;
+    1711350796907446341">the desk replied</a>.</p>{PROSE}</article></body>""".replace("\n    ", "").encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446340", "1711350796907446341"]
+    assert may_cite_posts(html)
 
 
 def test_a_link_whose_address_starts_with_white_space_is_read():

@@ -64,7 +64,13 @@ _MARKERS = {marker for _, marker, _ in _EMBED_QUERIES}
 # "(@" opens a copied attribution's handle; pages also write its "@" as a character
 # reference, with or without leading zeros and the closing semicolon.
 _HANDLE_OPENINGS = ("(@", "(&#64", "(&#064", "(&#0064", "(&#x40", "(&#X40", "(&#x040", "(&#x0040", "(&commat;")
-PATTERNS = HINTS | _MARKERS | {m.upper() for m in _MARKERS} | set(_HANDLE_OPENINGS) | {"srcdoc"}
+# A URL's slashes written as character references (`https:&#x2F;&#x2F;x.com&#x2F;...`, as some
+# CMSs' encoders of attribute values write them) hide its hint: a page writing a platform's host so
+# is read again with its slashes, colons and dots decoded.
+_ENCODED_PUNCTUATION = tuple(hint[:-1] + slash for hint in platforms.HINTS if hint.endswith("/")
+                             for slash in ("&#x2f;", "&#x2F;", "&#47;"))
+PATTERNS = (HINTS | _MARKERS | {m.upper() for m in _MARKERS} | set(_HANDLE_OPENINGS) | {"srcdoc"}
+            | set(_ENCODED_PUNCTUATION))
 
 
 # One pass of Hyperscan over the raw bytes finds every pattern and tells which of
@@ -78,7 +84,7 @@ SCAN_DATABASE = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
 SCAN_DATABASE.compile(expressions=[re.escape(pattern.encode()) for pattern in SCAN_PATTERNS],
                       ids=list(range(len(SCAN_PATTERNS))), elements=len(SCAN_PATTERNS))
 _SCAN_LENGTHS = [len(pattern) for pattern in SCAN_PATTERNS]
-assert len(SCAN_PATTERNS) <= 256  # a hit's pattern index takes 8 bits
+assert len(SCAN_PATTERNS) <= 512  # a hit's pattern index takes 9 bits
 _SCRATCH = threading.local()  # a scan needs scratch space of its own: one per thread
 
 
@@ -98,11 +104,11 @@ def _pattern_matches(view):
     a third of the memory of a tuple (a hostile page holds millions)."""
     hits = []
     SCAN_DATABASE.scan(view, match_event_handler=lambda index, _, end, flags, context:
-                       hits.append((end - _SCAN_LENGTHS[index]) << 8 | index), scratch=scan_scratch())
+                       hits.append((end - _SCAN_LENGTHS[index]) << 9 | index), scratch=scan_scratch())
     hits.sort()  # no pattern is another's prefix: two never start at one byte
     ends = [-1, -1]  # where the last match kept of each kind (short, long) ends
     for hit in hits:
-        start, index = hit >> 8, hit & 255
+        start, index = hit >> 9, hit & 511
         length = _SCAN_LENGTHS[index]
         kind = length > 2
         if start >= ends[kind]:
@@ -303,7 +309,18 @@ def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
             found.needles[needle] += 1
             found.hints[needle] = pattern
             found.places.update(_places_of(markup, token_start))
+    if any(found.seen[written] for written in _ENCODED_PUNCTUATION):
+        return _sightings(_PUNCTUATION_REFERENCE.sub(_punctuation, markup), encoding, match_url)
     return found
+
+
+# The references of the slash, colon and dot, decoded: none can change the markup's structure.
+_PUNCTUATION_REFERENCE = re.compile(rb"&#(?:[xX]0*(2[fFeE]|3[aA])|0*(47|46|58));")
+
+
+def _punctuation(reference: re.Match) -> bytes:
+    code = int(reference.group(1), 16) if reference.group(1) else int(reference.group(2))
+    return bytes([code])
 
 
 def ends_another_host(markup: bytes, start: int, hint: str) -> bool:
