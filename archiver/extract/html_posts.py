@@ -53,8 +53,10 @@ _EMBED_QUERIES = tuple((p, marker, _embed_query(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 # The hints as JSON writes them too, slashes escaped (`youtube.com\/watch`): a page builder's
 # widget names its video in a data attribute's JSON (`data-settings="{...}"`) for a script.
-_WRITTEN_HINTS = set(platforms.HINTS) | {hint.replace("/", "\\/") for hint in platforms.HINTS if "/" in hint}
+_JSON_HINTS = {hint.replace("/", "\\/") for hint in platforms.HINTS if "/" in hint}
+_WRITTEN_HINTS = set(platforms.HINTS) | _JSON_HINTS
 HINTS = frozenset(_WRITTEN_HINTS) | {hint.capitalize() for hint in _WRITTEN_HINTS}
+_JSON_HINTS = frozenset(_JSON_HINTS) | {hint.capitalize() for hint in _JSON_HINTS}
 # Hints that start with a host name ("x.com/", "youtube.com/"): written after a letter, digit or
 # hyphen they end another host's name (uproxx.com, netflix.com, cdninstagram.com), whose many
 # links a page on that site writes are no post's.
@@ -67,8 +69,8 @@ _HANDLE_OPENINGS = ("(@", "(&#64", "(&#064", "(&#0064", "(&#x40", "(&#X40", "(&#
 # A URL's slashes written as character references (`https:&#x2F;&#x2F;x.com&#x2F;...`, as some
 # CMSs' encoders of attribute values write them) hide its hint: a page writing a platform's host so
 # is read again with its slashes, colons and dots decoded.
-_ENCODED_PUNCTUATION = tuple(hint[:-1] + slash for hint in platforms.HINTS if hint.endswith("/")
-                             for slash in ("&#x2f;", "&#x2F;", "&#47;"))
+_ENCODED_PUNCTUATION = frozenset(hint[:-1] + slash for hint in platforms.HINTS if hint.endswith("/")
+                                 for slash in ("&#x2f;", "&#x2F;", "&#47;"))
 PATTERNS = (HINTS | _MARKERS | {m.upper() for m in _MARKERS} | set(_HANDLE_OPENINGS) | {"srcdoc"}
             | set(_ENCODED_PUNCTUATION))
 
@@ -249,9 +251,7 @@ def _places_of(markup: bytes, token_start: int) -> tuple[str, ...]:
     searches. What looks like a value's start (`source=https://...`) outside
     a tag is text too; a tag not found near the token counts as text."""
     found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
-    window = max(0, token_start - _PLACE_WINDOW)
-    tag_start = markup.rfind(b"<", window, token_start)
-    in_tag = tag_start > markup.rfind(b">", window, token_start) and markup[tag_start + 1:tag_start + 2].isalpha()
+    tag_start, in_tag = _last_tag(markup, token_start)
     # A token opening with a reference (`&quot;https://...`) is in a value that is markup written as text.
     owner = _markup_value_owner(markup, tag_start, token_start) if in_tag and markup[token_start] == 0x26 else None
     if owner or found:
@@ -303,13 +303,23 @@ def _sightings(markup: bytes, encoding: str, match_url) -> _Sightings:
         found.seen[pattern] += 1
         if pattern not in HINTS or start < last_end or ends_another_host(markup, start, pattern):
             continue
+        # JSON names a post in an attribute's value only: a script's state is no citation (and
+        # one searched for as text would cost a search of every text node).
+        json = pattern in _JSON_HINTS
+        if json and not _last_tag(markup, start)[1]:
+            continue
         token_start, last_end, token = url_token(markup, start, encoding)
         if match_url(token):
+            places = _places_of(markup, token_start)
+            if json:
+                places = tuple(place for place in places if place)
+                if not places:
+                    continue
             needle = token[-120:]
             found.needles[needle] += 1
             found.hints[needle] = pattern
-            found.places.update(_places_of(markup, token_start))
-    if any(found.seen[written] for written in _ENCODED_PUNCTUATION):
+            found.places.update(places)
+    if not _ENCODED_PUNCTUATION.isdisjoint(found.seen):  # the few patterns seen, looked up in the many
         return _sightings(_PUNCTUATION_REFERENCE.sub(_punctuation, markup), encoding, match_url)
     return found
 
@@ -321,6 +331,14 @@ _PUNCTUATION_REFERENCE = re.compile(rb"&#(?:[xX]0*(2[fFeE]|3[aA])|0*(47|46|58));
 def _punctuation(reference: re.Match) -> bytes:
     code = int(reference.group(1), 16) if reference.group(1) else int(reference.group(2))
     return bytes([code])
+
+
+def _last_tag(markup: bytes, at: int) -> tuple[int, bool]:
+    """Where the last tag opened before byte `at` (-1: none near), and whether `at`
+    is inside it (an attribute's value), not in text or a script after it."""
+    window = max(0, at - _PLACE_WINDOW)
+    tag_start = markup.rfind(b"<", window, at)
+    return tag_start, tag_start > markup.rfind(b">", window, at) and markup[tag_start + 1:tag_start + 2].isalpha()
 
 
 def ends_another_host(markup: bytes, start: int, hint: str) -> bool:

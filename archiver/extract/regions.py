@@ -42,6 +42,7 @@ _FURNITURE_WORDS = frozenset({
 # Furniture words that say how a page builder made a box, not what it holds: on the boxes
 # holding nothing but an embed among the main text's paragraphs, they say nothing.
 _BUILDER_WORDS = frozenset({"widget", "widgets"})
+_NONE: frozenset = frozenset()
 _EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "instagram", "tiktok",
                           "telegram", "bluesky", "mastodon", "youtube", "quote", "liveblog"})
 # Class words by which an item says it shows a post the article cites, whatever platform.
@@ -100,8 +101,8 @@ class Regions:
         # (page builders call every block a "widget"): no sign of furniture there.
         # Not the article element's own: WordPress writes its tags and categories there (tag-social-media).
         # A layout's modifiers say what lies beside the article, not what it is ("layout--has-sidebar").
-        self._article_words = set().union(*map(_words, self._chain[:self._article_index])) - \
-            set().union(*map(_modified_words, self._chain[:self._article_index]))
+        wrappers = self._chain[:self._article_index]
+        self._article_words = set().union(*map(_words, wrappers)) - set().union(*map(_modified_words, wrappers))
         self._last_prose: int | None = None
         self._main_prose = max(self._prose(self.main), _MIN_MAIN)
         self._verdicts: dict = {}   # element -> (furniture, outside the article)
@@ -129,10 +130,11 @@ class Regions:
         else:
             beside = chain[-1] if chain else None  # the region hanging from the main text's chain
             verdict, place = False, self._place(node, beside)
-        for depth, region in reversed(list(enumerate(chain))):
+        for depth in range(len(chain) - 1, -1, -1):
+            region = chain[depth]
             if place[0] and (self._is_prose_article(region) or self._is_entry_like_the_article(region)):
                 place = (False, place[1])
-            ignored = _FURNITURE_WORDS if embed and depth == 0 else _BUILDER_WORDS if depth < wrappers else frozenset()
+            ignored = _FURNITURE_WORDS if embed and depth == 0 else _BUILDER_WORDS if depth < wrappers else _NONE
             verdict = (verdict or (region is beside and self._sidebar(region))
                        or self._judge(region, *place, ignored=ignored))
             self._verdicts[region] = (verdict, place)
@@ -191,7 +193,7 @@ class Regions:
         parent = node.getparent()
         return parent_key if parent is None else parent_key + (self._children(parent)[node],)
 
-    def _judge(self, region, outside: bool, trailing: bool, ignored: frozenset = frozenset()) -> bool:
+    def _judge(self, region, outside: bool, trailing: bool, ignored: frozenset = _NONE) -> bool:
         tag = region.tag if isinstance(region.tag, str) else ""
         role = region.get("role")
         if tag in _SEMANTIC_TAGS or role in _SEMANTIC_ROLES:
@@ -208,7 +210,7 @@ class Regions:
             return False
         return signs >= 2 or _link_list(region)
 
-    def names_furniture(self, element, ignored: frozenset = frozenset()) -> bool:
+    def names_furniture(self, element, ignored: frozenset = _NONE) -> bool:
         """Whether the element's class or id names furniture (an ad slot, a promo
         box), by a word neither the article's wrappers nor an embed word cancel."""
         words = _words(element)
