@@ -146,6 +146,29 @@ def test_a_layouts_modifier_naming_a_sidebar_does_not_make_its_sidebar_part_of_t
     assert extract_posts(html) == []
 
 
+def test_a_tables_filter_box_in_the_article_is_no_site_search():
+    # TablePress and DataTables write a search input that names the table it filters.
+    tweet = ('<blockquote class="twitter-tweet"><p>Pier closed until further notice.</p>&mdash; Fx Harbour '
+             '(@fx_harbour) <a href="https://twitter.com/fx_harbour/status/1711350796907446350">March 3, 2024</a>'
+             '</blockquote>')
+    html = f"""<body><article><div class="text-module">{PROSE}{PROSE}</div><div class="text-module">
+    <p>The crossings affected this week, as the operator announced them:</p>
+    <label>Search:<input type="search" aria-controls="tablepress-1"></label><table id="tablepress-1">
+    <tr><td>North to Isle</td><td>08:10</td></tr></table>{tweet}<p>The council meets next week.</p></div>
+    </article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446350"]
+
+
+def test_readers_comments_inside_the_article_are_not_its_text_however_long():
+    comment = "<p>" + "I have crossed from the fictional pier every summer and never seen it so bad. " * 3 + "</p>"
+    html = f"""<body><article><div class="entry-content">{PROSE}{PROSE}</div>
+    <section id="comments" class="comments-area"><h2>3 comments</h2><ol class="comment-list">
+    <li class="comment">{comment}{comment}</li><li class="comment">{comment}<p>They posted it:
+    <a href="https://twitter.com/fx_reader/status/1711350796907446351">here</a></p></li>
+    <li class="comment">{comment}{comment}</li></ol></section></article></body>""".encode()
+    assert extract_posts(html) == []
+
+
 def test_template_holding_the_rest_of_the_story_is_part_of_the_body():
     html = f"""<body><article>{PROSE}<template><p>Later <a href="https://x.com/FxDesk/status/1711350796907446311">
     the desk confirmed it</a>.</p>{PROSE}</template></article></body>""".encode()

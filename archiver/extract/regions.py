@@ -206,7 +206,9 @@ class Regions:
         # Two signs, the link list measured last and only when it decides (it reads
         # the region's whole text).
         signs = words + outside + trailing + self._in_feed(region)
-        if not signs or self._prose(region) * 2 >= self._main_prose:
+        # Prose may be the article's, but not readers' comments after it (the main text is outside).
+        if not signs or (self._prose(region) * 2 >= self._main_prose
+                         and not (trailing and words and _words(region) & _COMMENT_WORDS)):
             return False
         return signs >= 2 or _link_list(region)
 
@@ -370,10 +372,13 @@ def _words(region) -> set[str]:
 
 
 def _holds_search(region) -> bool:
-    """Whether the region holds a search box. The elements are found in one walk
+    """Whether the region holds a search box of the site (not a filter of a table on the
+    page, which names the table it controls). The elements are found in one walk
     of the tree, the landmark attribute in another: a union of the three
     searches walked it three times."""
     for element in region.iterdescendants("search", "input"):
+        if element.get("aria-controls") is not None:
+            continue  # a filter of a table or list on the page (TablePress's, DataTables')
         if element.tag == "search" or element.get("type") == "search" or element.get("name") in ("s", "q"):
             return True
     return _SEARCH_LANDMARK(region)
@@ -441,7 +446,7 @@ def _best_with_loose_text(doc, paragraphs: dict, scores: dict, best):
         return best
     # A weak sign, enough against a rival that is only longer: readers' comments are written
     # between <br>s too, in a block whose class says so.
-    if any(_words(element) & _FURNITURE_WORDS for element in (rival, rival.getparent()) if element is not None):
+    if any(_words(element) & (_FURNITURE_WORDS - _BUILDER_WORDS) for element in (rival, rival.getparent()) if element is not None):
         return best
     paragraphs.update(loose_paragraphs)
     scores.update(loose_scores)
@@ -450,19 +455,46 @@ def _best_with_loose_text(doc, paragraphs: dict, scores: dict, best):
 
 def _best_outside_landmarks(scores: dict):
     """The highest-scoring element not inside a <footer>, <nav> or <aside> that
-    holds under half the page's text: a listicle of embeds holds less prose than
-    the footer's blurbs, while a landmark left open by broken markup holds the
-    whole page. Only the winner's ancestors are read, and again while it is
-    inside one."""
+    holds under half the page's text, nor inside readers' comments while prose
+    outside them may be the article: a listicle of embeds holds less prose than
+    the footer's blurbs or a long thread of comments, while a landmark left open
+    by broken markup holds the whole page. Only the winner's ancestors are read,
+    and again while it is inside one."""
     while scores:
         best = max(scores, key=scores.get)
         landmark = next((e for e in best.iterancestors(*_SEMANTIC_TAGS)), None)
         if landmark is None or _TEXT_LENGTH(landmark) * 2 >= _TEXT_LENGTH(landmark.getroottree().getroot()):
-            return best
+            landmark = _comments_around(best, scores)
+            if landmark is None:
+                return best
         inside = set(landmark.iter())
         for element in [e for e in scores if e in inside]:
             del scores[element]
     return None
+
+
+def _comments_around(element, scores: dict):
+    """The region of readers' comments (its class or id says so: "comments-area",
+    "comment-list") holding `element`, when the best prose outside it comes
+    before it and scores as an article's would (prose after it is the page's
+    footer); else None. The scores are kept in document order of the
+    paragraphs that made them."""
+    region = next((e for e in element.iterancestors() if _words(e) & _COMMENT_WORDS), None)
+    if region is None and _words(element) & _COMMENT_WORDS:
+        region = element
+    if region is None:
+        return None
+    inside = set(region.iter())
+    order = {candidate: index for index, candidate in enumerate(scores)}
+    first_inside = min(order[candidate] for candidate in scores if candidate in inside)
+    outside = [candidate for candidate in scores if candidate not in inside]
+    best_outside = max(outside, key=scores.get, default=None)
+    if best_outside is None or scores[best_outside] < _MIN_MAIN or order[best_outside] > first_inside:
+        return None
+    return region
+
+
+_COMMENT_WORDS = frozenset({"comments", "comment", "respond"})
 
 
 def _paragraph_size(p) -> int:
