@@ -42,6 +42,20 @@ def test_links_sentences_and_impossible_days_are_not_dates(no_dateparser):
                                     "February 30, 2021", "Read more", "")] == [None, None, None, None]
 
 
+@pytest.mark.parametrize("text, language, day", [
+    ("06.01.2026", None, "2026-01-06"),          # dots: day first wherever they are written
+    ("06/01/2026 - 14:16 UTC+1", "fr", "2026-01-06"),
+    ("06/01/2026", "en-GB", "2026-01-06"),
+    ("06/01/2026", "en-US", "2026-06-01"),
+    ("06/01/2026", None, "2026-06-01"),          # no language: month first, as dateparser reads it
+    ("13/01/2026", "en-US", "2026-01-13"),       # a part over 12 settles it
+    ("01/13/2026", "fr", "2026-01-13"),
+    ("31/02/2026", "fr", None),
+])
+def test_numeric_dates_follow_the_writers_convention(text, language, day, no_dateparser):
+    assert parse_date(text, language) == day
+
+
 def test_other_languages_go_to_dateparser_in_the_page_language():
     dates._parse_date.cache_clear()
     assert parse_date("7 июля 2021 г.", "ru") == "2021-07-07"

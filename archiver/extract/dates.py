@@ -108,8 +108,30 @@ def _parse_date(text: str | None, language: str | None) -> str | None:
         return found or None  # "" is a date form naming no real day (February 30)
     if len(text) > 60 or "://" in text or not re.search(r"\d", text):
         return None  # a link or a sentence, not a date: not worth dateparser's every-locale search
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        first, second, year = (int(part) for part in numeric.group(1, 3, 4))
+        day_first = first > 12 or (second <= 12 and (numeric.group(2) == "." or _day_first(language)))
+        month, day = (second, first) if day_first else (first, second)
+        return _day(year, month, day) or None
     hint = (language or "").split("-")[0].lower() or None
     return (_dateparser(text, [hint]) if hint else None) or _search_every_locale(text)
+
+
+# A numeric date, month and day in the order its writer's convention puts them: dots are
+# day-first wherever they are used (06.01.2026, German, Russian...), slashes month-first in
+# American English and day-first in the rest of the world. One part over 12 settles it.
+_NUMERIC = re.compile(r"(\d{1,2})([./])(\d{1,2})\2(\d{4})(?!\d)")
+
+
+def _day_first(language: str | None) -> bool:
+    """Whether a slashed date of a page in `language` puts the day first: anywhere
+    but American English (and English of no country, which dates follow it);
+    without a language, as dateparser reads it, month first."""
+    if not language:
+        return False
+    parts = language.replace("_", "-").lower().split("-")
+    return not (parts[0] == "en" and (len(parts) == 1 or parts[1] in ("us", "ph")))
 
 
 def _fast_path(text: str) -> str | None:
