@@ -91,6 +91,14 @@ def test_twitters_embed_code_with_its_class_stripped_keeps_all_its_text():
     assert post.text == "Ferry update 14:05 All crossings are suspended until the storm passes. pic.twitter.com/AbCdEf1234"
 
 
+def test_a_quotation_whose_cms_writes_every_paragraph_with_lang_and_dir_is_no_embed():
+    html = page('<blockquote><p lang="en" dir="ltr">The ferry will not run this summer, the council said.</p>'
+                '<p lang="en" dir="ltr">The statement was also <a href="https://twitter.com/FxDesk/status/'
+                '1412743195653046288">posted on X</a> on Tuesday.</p></blockquote>')
+    [post] = extract_posts(html)
+    assert (post.post_id, post.text, post.date_text) == ("1412743195653046288", None, None)
+
+
 def test_two_adjacent_links_read_as_two_words():
     html = page('<blockquote class="twitter-tweet"><p>Watch <a href="https://twitter.com/FxA">@FxA</a>'
                 '<a href="https://twitter.com/FxB">@FxB</a></p>&mdash; Fx Desk (@FxDesk) '

@@ -169,6 +169,37 @@ def test_readers_comments_inside_the_article_are_not_its_text_however_long():
     assert extract_posts(html) == []
 
 
+def test_an_apps_state_json_holding_a_status_and_a_code_sample_are_not_citations():
+    # Inertia.js writes the page's state, sidebar included, in the root element's data-page.
+    state = ('{&quot;sidebar&quot;:{&quot;pinned&quot;:&quot;https:\\/\\/x.com\\/fx_site\\/status\\/'
+             '1711350796907446360&quot;}}')
+    code = ('<pre><code>&lt;iframe src=&quot;https://www.youtube.com/embed/FxVideo0036&quot;&gt;&lt;/iframe&gt;'
+            '</code></pre>')
+    html = f"""<body><div id="app" data-page="{state}"><article>{PROSE}<p>Paste this:</p>{code}{PROSE}
+    </article></div></body>""".encode()
+    assert extract_posts(html) == []
+
+
+def test_a_site_search_with_suggestions_still_makes_its_column_a_sidebar():
+    tweet = ('<blockquote class="twitter-tweet"><p>Our weekend opening hours are online.</p>&mdash; Fx Harbour '
+             '(@fx_harbour) <a href="https://twitter.com/fx_harbour/status/1711350796907446361">July 7, 2021</a>'
+             '</blockquote>')
+    html = f"""<body><div class="wrap"><div class="main-col">{PROSE}{PROSE}</div><div class="col-right">
+    <form action="/find"><input type="search" name="q" role="combobox" aria-controls="suggestions"></form>
+    {tweet}</div></div></body>""".encode()
+    assert extract_posts(html) == []
+
+
+def test_an_article_in_a_category_named_comment_is_still_the_article():
+    tweet = ('<blockquote class="twitter-tweet"><p>Ferry service resumes at nine.</p>&mdash; Fx Council '
+             '(@fx_council) <a href="https://twitter.com/fx_council/status/1711350796907446362">July 7, 2021</a>'
+             '</blockquote>')
+    teaser = "<p>" + "Another fictional story of the day: the island school reopens after the summer. " * 3 + "</p>"
+    html = f"""<body><div class="top-story">{teaser}</div><article class="post category-comment">
+    <div class="entry-content">{PROSE}{tweet}{PROSE}{PROSE}</div></article></body>""".encode()
+    assert [p.post_id for p in extract_posts(html)] == ["1711350796907446362"]
+
+
 def test_template_holding_the_rest_of_the_story_is_part_of_the_body():
     html = f"""<body><article>{PROSE}<template><p>Later <a href="https://x.com/FxDesk/status/1711350796907446311">
     the desk confirmed it</a>.</p>{PROSE}</template></article></body>""".encode()

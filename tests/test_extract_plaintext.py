@@ -584,3 +584,18 @@ def test_three_short_closed_paragraphs_above_a_posts_media_are_all_the_posts():
     assert post[4] == ("It gets even stranger\u2026! ANOTHER verified account has been taken over and is now "
                        "pretending to be @fx_ferries And it is selling tickets for crossings that do not exist! "
                        "pic.twitter.com/FxPic00054")
+
+
+def test_cards_of_short_sentences_without_spaces_or_with_a_title_in_capitals_are_still_cards():
+    cjk = "Fx 市役所\n@fx_shiyakusho\n本日の運航について\nフェリーは午後から再開します。\n詳細は後ほど。\nご迷惑をおかけします。\n2021年7月7日\n"
+    titled = ("Fx Harbour Desk\n@fx_harbourdesk\nOur new ferry arrives next week, see the gallery:\n"
+              "Photos From The Harbour Festival\nfxnews.example/gallery\nJuly 7, 2021\n")
+    assert [p[0] for p in fields(cjk)] == ["fx_shiyakusho"]
+    assert [p[0] for p in fields(titled)] == ["fx_harbourdesk"]
+
+
+def test_without_blank_lines_short_prose_lines_above_a_post_stay_the_articles():
+    text = ("The harbour authority spoke on Tuesday.\nCommuters had complained for weeks.\n"
+            "Ferry service resumes at nine. pic.twitter.com/FxPic00061\n"
+            "\u2014 Fx Council (@fx_council) July 7, 2021\n")
+    assert fields(text)[0][4] == "Ferry service resumes at nine. pic.twitter.com/FxPic00061"

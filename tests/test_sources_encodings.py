@@ -70,9 +70,16 @@ def test_western_text_declaring_no_encoding_is_read_as_windows_1252_as_browsers_
     assert decode(text.encode("cp1252")).text == text
 
 
-def test_central_european_text_declaring_no_encoding_keeps_its_own_code_page():
-    text = "Zażółć gęślą jaźń. Wczoraj w Warszawie odbyło się spotkanie mieszkańców z radnymi miasta. " * 3
-    assert decode(text.encode("cp1250")).text == text
+@pytest.mark.parametrize("text, encoding", [
+    ("Zażółć gęślą jaźń. Wczoraj w Warszawie odbyło się spotkanie mieszkańców z radnymi miasta. " * 3, "cp1250"),
+    ("Gradsko vijeće u ponedjeljak je objavilo da će luka biti zatvorena zbog popravka mosta, a trajekti "
+     "će ploviti prema novom rasporedu. Stanovnici četvrti žalili su se na buku i prašinu.", "cp1250"),
+    ("Belediye meclisi pazartesi günü, köprü onarımı nedeniyle limanın kapatılacağını ve feribotların yeni "
+     "bir tarifeye göre çalışacağını açıkladı. Mahalle sakinleri inşaatın getirdiği gürültü ve tozdan şikayet "
+     "etti; başkan işlerin yaza kadar biteceğini söyledi. İstanbul'dan gelen yolcular da etkilendi. " * 2,
+     "cp1254")])
+def test_text_of_other_code_pages_declaring_no_encoding_keeps_its_own(text, encoding):
+    assert decode(text.encode(encoding)).text == text
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])

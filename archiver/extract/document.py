@@ -160,21 +160,25 @@ def decode(data: bytes, declared_charset: str | None = None,
 
 
 _ENCODING_LABEL = re.compile(r"[A-Za-z0-9._:-]{1,40}")
-# How much more disorder than detection's best reading windows-1252 may show and still be read:
-# detection ranks the Baltic and Central European code pages first on Western text as often as not.
-_WESTERN_TOLERANCE = 0.05
+
+
+# The languages windows-1252 is written for, as charset-normalizer names them.
+_WESTERN_LANGUAGES = frozenset({"English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch",
+                                "Danish", "Swedish", "Norwegian", "Finnish", "Catalan", "Indonesian"})
 
 
 def _browsers_guess(body: bytes, matches) -> tuple[str, str] | None:
     """(text, encoding) of bytes that declare no encoding, as detection reads them,
-    but as windows-1252 (what browsers read such pages as) whenever that reads
-    them about as well as the best (French text came out in cp1257: "jusqu'ą");
-    None when nothing fits."""
+    but as windows-1252 (what browsers read such pages as) when detection names
+    a language windows-1252 is written for and it reads the bytes as well as
+    the best: on short Western text detection ranks cp1257 or cp775 first as
+    often as not (French came out "jusqu'ą"), while Croatian, Turkish or
+    Lithuanian keep their own code page. None when nothing fits."""
     best = matches.best()
     if best is None:
         return None
     western = next((m for m in matches if "cp1252" in m.could_be_from_charset), None)
-    if western is not None and western.chaos <= best.chaos + _WESTERN_TOLERANCE:
+    if western is not None and best.language in _WESTERN_LANGUAGES and western.chaos <= best.chaos:
         try:
             return body.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:  # a byte windows-1252 leaves undefined

@@ -252,6 +252,8 @@ def _places_of(markup: bytes, token_start: int) -> tuple[str, ...]:
     a tag is text too; a tag not found near the token counts as text."""
     found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
     tag_start, in_tag = _last_tag(markup, token_start)
+    if markup[token_start] == 0x26 and not in_tag:
+        return ()  # markup written as text (`&lt;iframe src=&quot;...`): a code sample, no citation
     # A token opening with a reference (`&quot;https://...`) is in a value that is markup written as text.
     owner = _markup_value_owner(markup, tag_start, token_start) if in_tag and markup[token_start] == 0x26 else None
     if owner or found:
@@ -562,7 +564,10 @@ def _placeholder_values(element) -> list[str]:
     its data attributes, and the URLs in a data attribute that holds the embed's
     markup as text (a lazy embed's `data-html="<iframe src=...>"`)."""
     values = [element.get(name) for name in _LINK_ATTRIBUTES] + _DATA_VALUES(element)
-    return values + [token for value in values if value and _MARKUP_TEXT.match(value) for token in tokens_in(value)]
+    written = [value for value in values if value and _MARKUP_TEXT.match(value)]
+    if not written or (element.text_content() or "").strip():
+        return values  # an element showing text is no placeholder: its JSON is an app's state (Inertia's data-page)
+    return values + [token for value in written for token in tokens_in(value)]
 
 
 _MARKUP_TEXT = re.compile(r"\s*(?:<[A-Za-z]|\{|\[)")

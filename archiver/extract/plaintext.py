@@ -428,6 +428,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
     attached = _ends_in_link(kept[-1])
     one_paragraph = None
     parted = 0  # paragraphs joined over a paragraph break
+    blank_lined = "paragraph" in given  # a text whose blank lines part its paragraphs
     for index, ((lines, wrapped, _), (below, _, join)) in enumerate(zip(paragraphs[1:], paragraphs), 1):
         weight = sum(map(_weight, lines))
         if wrapped or size + weight > _MAX_POST_WEIGHT or join == "blank line" or (join != "sentence" and _introduces(lines)):
@@ -444,7 +445,7 @@ def _post_lines(above: list[str], given: list[str | None]) -> list[str]:
             if weight > _MAX_POST_WEIGHT // 2 or _is_list(lines):
                 break
             one_paragraph = kept if one_paragraph is None else one_paragraph
-            parted += _closes(lines[-1])
+            parted += blank_lined and _closes(lines[-1])
         kept = lines + kept
         size += weight
     if one_paragraph is not None and size < _PARAGRAPHED_POST_WEIGHT and parted < _STACKED_PARAGRAPHS:
@@ -472,12 +473,13 @@ def _within_a_post(line: str) -> str:
     first = bisect_left(starts, True, key=lambda start: _weight(window[start:]) <= _MAX_POST_WEIGHT)
     if first < len(starts):
         return window[starts[first]:]
-    return window[-_MAX_POST_WEIGHT:].split(" ", 1)[-1]
+    tail = window[-_MAX_POST_WEIGHT:]
+    return tail.split(" ", 1)[-1] if " " in tail else tail
 
 
 # A sentence's end (or a title's bar) and the space after it; a post's weight is found within
 # the line's last few thousand characters, however long the line (one page printed whole).
-_SENTENCE_BREAK = re.compile(r"(?:[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*|\s\|)\s+")
+_SENTENCE_BREAK = re.compile(r"(?:[.!?\u2026][\"'\u201d\u2019\u00bb)\]]*|\s\|)\s+|[\u3002\uff01\uff1f][\u300d\u300f]?\s*")
 _POST_WINDOW = 4000
 
 
@@ -631,7 +633,7 @@ def _is_byline(line: str) -> bool:
             and all(word[:1].isupper() for word in words[1:]) and not _SENTENCE_END.search(line))
 
 
-_BYLINE_WORDS = 5
+_BYLINE_WORDS = 4  # "By Fx First Last"; a link card's title in capitals runs longer
 
 
 def _is_menu(body: list[str]) -> bool:
@@ -639,11 +641,14 @@ def _is_menu(body: list[str]) -> bool:
     links under a "Follow @handle" button ("Facebook", "Twitter", "Email"), not
     a post's text, whose inline elements copied on lines of their own are
     mentions, hashtags and links."""
-    words = sum(1 for line in body if " " not in line and not _is_token(line))
+    words = sum(1 for line in body if " " not in line and len(line) <= _MENU_WORD_CHARS and not _is_token(line)
+                and not _SPACELESS_SCRIPT.search(line))
     return words >= _MENU_LINES and words * 2 > len(body)
 
 
 _MENU_LINES = 4
+_MENU_WORD_CHARS = 16  # "Pinterest", "WhatsApp"
+_SPACELESS_SCRIPT = re.compile("[\u0e00-\u0eff\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")  # Thai, Lao, CJK, Hangul: sentences without spaces
 
 
 def _card_header(lines: list[str], i: int, taken: set[int]) -> tuple[str, str, int] | None:

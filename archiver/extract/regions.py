@@ -208,7 +208,7 @@ class Regions:
         signs = words + outside + trailing + self._in_feed(region)
         # Prose may be the article's, but not readers' comments after it (the main text is outside).
         if not signs or (self._prose(region) * 2 >= self._main_prose
-                         and not (trailing and words and _words(region) & _COMMENT_WORDS)):
+                         and not (trailing and words and _names_comments(region))):
             return False
         return signs >= 2 or _link_list(region)
 
@@ -377,8 +377,8 @@ def _holds_search(region) -> bool:
     of the tree, the landmark attribute in another: a union of the three
     searches walked it three times."""
     for element in region.iterdescendants("search", "input"):
-        if element.get("aria-controls") is not None:
-            continue  # a filter of a table or list on the page (TablePress's, DataTables')
+        if element.get("aria-controls") is not None and element.get("role") != "combobox" and not element.get("name"):
+            continue  # a filter of a table or list on the page (TablePress's, DataTables'), unnamed
         if element.tag == "search" or element.get("type") == "search" or element.get("name") in ("s", "q"):
             return True
     return _SEARCH_LANDMARK(region)
@@ -460,13 +460,15 @@ def _best_outside_landmarks(scores: dict):
     the footer's blurbs or a long thread of comments, while a landmark left open
     by broken markup holds the whole page. Only the winner's ancestors are read,
     and again while it is inside one."""
+    vetoes = 0
     while scores:
         best = max(scores, key=scores.get)
         landmark = next((e for e in best.iterancestors(*_SEMANTIC_TAGS)), None)
         if landmark is None or _TEXT_LENGTH(landmark) * 2 >= _TEXT_LENGTH(landmark.getroottree().getroot()):
-            landmark = _comments_around(best, scores)
+            landmark = _comments_around(best, scores) if vetoes < _MAX_COMMENT_VETOES else None
             if landmark is None:
                 return best
+            vetoes += 1
         inside = set(landmark.iter())
         for element in [e for e in scores if e in inside]:
             del scores[element]
@@ -479,9 +481,11 @@ def _comments_around(element, scores: dict):
     before it and scores as an article's would (prose after it is the page's
     footer); else None. The scores are kept in document order of the
     paragraphs that made them."""
-    region = next((e for e in element.iterancestors() if _words(e) & _COMMENT_WORDS), None)
-    if region is None and _words(element) & _COMMENT_WORDS:
-        region = element
+    # The outermost such region: one veto sets a whole thread aside.
+    region = None
+    for candidate in (element, *element.iterancestors()):
+        if _names_comments(candidate):
+            region = candidate
     if region is None:
         return None
     inside = set(region.iter())
@@ -495,6 +499,16 @@ def _comments_around(element, scores: dict):
 
 
 _COMMENT_WORDS = frozenset({"comments", "comment", "respond"})
+# WordPress writes a post's categories and tags on its article ("category-comment", "tag-comments").
+_TAXONOMY_WORD = re.compile(r"(?<![a-z0-9])(?:category|tag)[-_]+([a-z]+)")
+_MAX_COMMENT_VETOES = 3  # a page of thousands of comment regions is set aside in bounded time
+
+
+def _names_comments(element) -> bool:
+    """Whether the element's class or id names readers' comments, not a category of the post."""
+    words = _words(element) & _COMMENT_WORDS
+    return bool(words) and bool(words - set(_TAXONOMY_WORD.findall(
+        f"{element.get('class') or ''} {element.get('id') or ''}".lower())))
 
 
 def _paragraph_size(p) -> int:

@@ -29,9 +29,9 @@ _EMBED_CLASSES = ("twitter-tweet", "twitter-video")
 _TWEET_CLASS = re.compile(r"(?:^|[\s_-])tweet(?:$|[\s_-])", re.I)
 # A blockquote is a post by its class, or by a status link and an attribution (a post URL).
 EMBED_NEEDS = {"<blockquote": _EMBED_CLASSES}
-# Twitter's embed code with its class stripped (by a sanitiser, a feed): the post's text is a
-# <p lang="..." dir="..."> first in the blockquote.
-_EMBED_CODE_TEXT = etree.XPath("boolean(*[1][self::p][@lang and @dir])")
+# Twitter's embed code with its class stripped (by a sanitiser, a feed): the post's text is one
+# <p lang="..." dir="..."> first in the blockquote (a quotation of several is a CMS's, writing every <p> so).
+_EMBED_CODE_TEXT = etree.XPath("boolean(*[1][self::p][@lang and @dir]) and count(p) = 1")
 _PRINTED_DATES = etree.XPath(".//*[contains(@class, 'date')]")  # a site-rendered card's date
 
 _STATUS = re.compile(
