@@ -53,10 +53,9 @@ _EMBED_QUERIES = tuple((p, marker, _embed_query(query))
                        for p in platforms.PLATFORMS for marker, query in p.EMBEDS.items())
 # The hints as JSON writes them too, slashes escaped (`youtube.com\/watch`): a page builder's
 # widget names its video in a data attribute's JSON (`data-settings="{...}"`) for a script.
-_JSON_HINTS = {hint.replace("/", "\\/") for hint in platforms.HINTS if "/" in hint}
-_WRITTEN_HINTS = set(platforms.HINTS) | _JSON_HINTS
+_WRITTEN_HINTS = set(platforms.HINTS) | {hint.replace("/", "\\/") for hint in platforms.HINTS if "/" in hint}
 HINTS = frozenset(_WRITTEN_HINTS) | {hint.capitalize() for hint in _WRITTEN_HINTS}
-_JSON_HINTS = frozenset(_JSON_HINTS) | {hint.capitalize() for hint in _JSON_HINTS}
+_JSON_HINTS = frozenset(hint for hint in HINTS if "\\/" in hint)
 # Hints that start with a host name ("x.com/", "youtube.com/"): written after a letter, digit or
 # hyphen they end another host's name (uproxx.com, netflix.com, cdninstagram.com), whose many
 # links a page on that site writes are no post's.
@@ -85,7 +84,7 @@ SCAN_PATTERNS = sorted(PATTERNS)
 SCAN_DATABASE = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
 SCAN_DATABASE.compile(expressions=[re.escape(pattern.encode()) for pattern in SCAN_PATTERNS],
                       ids=list(range(len(SCAN_PATTERNS))), elements=len(SCAN_PATTERNS))
-_SCAN_LENGTHS = [len(pattern) for pattern in SCAN_PATTERNS]
+SCAN_LENGTHS = [len(pattern) for pattern in SCAN_PATTERNS]
 assert len(SCAN_PATTERNS) <= 512  # a hit's pattern index takes 9 bits
 _SCRATCH = threading.local()  # a scan needs scratch space of its own: one per thread
 
@@ -106,12 +105,12 @@ def _pattern_matches(view):
     a third of the memory of a tuple (a hostile page holds millions)."""
     hits = []
     SCAN_DATABASE.scan(view, match_event_handler=lambda index, _, end, flags, context:
-                       hits.append((end - _SCAN_LENGTHS[index]) << 9 | index), scratch=scan_scratch())
+                       hits.append((end - SCAN_LENGTHS[index]) << 9 | index), scratch=scan_scratch())
     hits.sort()  # no pattern is another's prefix: two never start at one byte
     ends = [-1, -1]  # where the last match kept of each kind (short, long) ends
     for hit in hits:
         start, index = hit >> 9, hit & 511
-        length = _SCAN_LENGTHS[index]
+        length = SCAN_LENGTHS[index]
         kind = length > 2
         if start >= ends[kind]:
             ends[kind] = start + length
@@ -250,12 +249,14 @@ def _places_of(markup: bytes, token_start: int) -> tuple[str, ...]:
     Only text needs the search of every text node, the dearest of the page's
     searches. What looks like a value's start (`source=https://...`) outside
     a tag is text too; a tag not found near the token counts as text."""
-    found = _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, token_start - 60):token_start][::-1])
+    found = _attribute_before(markup, token_start)
     tag_start, in_tag = _last_tag(markup, token_start)
-    if markup[token_start] == 0x26 and not in_tag:
-        return ()  # markup written as text (`&lt;iframe src=&quot;...`): a code sample, no citation
-    # A token opening with a reference (`&quot;https://...`) is in a value that is markup written as text.
-    owner = _markup_value_owner(markup, tag_start, token_start) if in_tag and markup[token_start] == 0x26 else None
+    # A token opening with a reference (`&quot;https://...`) is in markup written as text: in a
+    # tag, an attribute's value (a lazy embed's); outside one, a code sample, no citation.
+    referenced = markup[token_start] == 0x26
+    if referenced and not in_tag:
+        return ()
+    owner = _markup_value_owner(markup, tag_start, token_start) if referenced else None
     if owner or found:
         name = (owner or found).group(1)[::-1].decode("ascii").lower()
         return (name,) if in_tag else (name, "")  # a ">" in an earlier value hides the tag
@@ -275,8 +276,13 @@ def _markup_value_owner(markup: bytes, tag_start: int, token_start: int):
         if tag.count(quote) % 2:
             opener = tag_start + tag.rfind(quote)
             if _MARKUP_VALUE.match(markup, opener + 1, token_start):
-                return _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, opener - 59):opener + 1][::-1])
+                return _attribute_before(markup, opener + 1)
     return None
+
+
+def _attribute_before(markup: bytes, at: int):
+    """The match of the attribute whose value opens at byte `at` (`href="`, `src=`), read backwards, or None."""
+    return _ATTRIBUTE_BEFORE_REVERSED.match(markup[max(0, at - 60):at][::-1])
 
 
 _MARKUP_VALUE = re.compile(rb"\s*(?:(?:<|&lt;|&#0*60;|&#x0*3c;)[A-Za-z]|\{|\[|&#0*123;|&#x0*7b;)", re.I)
@@ -491,7 +497,7 @@ def _links_query(sightings: _Sightings, needles: set[str]) -> str:
     there; each tested for the needles or, when there are many, the few hints
     they were found by (so the search stays linear in the page)."""
     hints = {sightings.hints[needle] for needle in needles}
-    if any("\\/" in hint for hint in hints):
+    if hints & _JSON_HINTS:
         needles = hints  # a needle read from JSON is unescaped: the value holds it as its hint does
     names = sorted(sightings.places - {""})
     if len(names) > _MAX_NAMED_ATTRIBUTES:

@@ -28,9 +28,9 @@ from __future__ import annotations
 import hyperscan
 
 from . import platforms
-from .html_posts import BODY_TAG, HINTS, SCAN_DATABASE, SCAN_PATTERNS, ends_another_host, scan_scratch, url_token
+from .html_posts import (BODY_TAG, HINTS, SCAN_DATABASE, SCAN_LENGTHS, SCAN_PATTERNS, ends_another_host,
+                         scan_scratch, url_token)
 
-_LENGTHS = [len(pattern) for pattern in SCAN_PATTERNS]
 _IS_HINT = [pattern in HINTS for pattern in SCAN_PATTERNS]
 _NEEDS = {marker: tuple(need.encode() for need in needs)
           for platform in platforms.PLATFORMS for marker, needs in getattr(platform, "EMBED_NEEDS", {}).items()}
@@ -50,7 +50,7 @@ def may_cite_posts(markup: bytes) -> bool:
     def hit(index: int, start: int, end: int, flags: int, context) -> bool:
         nonlocal found
         if _IS_HINT[index]:
-            at = body + end - _LENGTHS[index]
+            at = body + end - SCAN_LENGTHS[index]
             found = not ends_another_host(markup, at, SCAN_PATTERNS[index]) and _is_post_url(markup, at)
         elif _NEEDED[index]:
             found = any(held[need] if need in held else held.setdefault(need, markup.find(need, body) >= 0)

@@ -37,12 +37,12 @@ _FURNITURE_WORDS = frozenset({
     "trending", "popular", "outbrain", "taboola", "cookie", "toolbar",
     "byline", "author", "bio", "signup", "secondary", "colophon", "feed", "rail",
 })
-# Words that name an embed or a live blog's entries: a wrapper carrying one is not
-# furniture by its words ("liveblog-feed").
 # Furniture words that say how a page builder made a box, not what it holds: on the boxes
 # holding nothing but an embed among the main text's paragraphs, they say nothing.
 _BUILDER_WORDS = frozenset({"widget", "widgets"})
 _NONE: frozenset = frozenset()
+# Words that name an embed or a live blog's entries: a wrapper carrying one is not
+# furniture by its words ("liveblog-feed").
 _EMBED_WORDS = frozenset({"tweet", "twitter", "embed", "embedded", "oembed", "instagram", "tiktok",
                           "telegram", "bluesky", "mastodon", "youtube", "quote", "liveblog"})
 # Class words by which an item says it shows a post the article cites, whatever platform.
@@ -83,11 +83,9 @@ _SEARCH_LANDMARK = etree.XPath("boolean(.//@role[. = 'search'])")  # the attribu
 class Regions:
     """The furniture verdicts of one parsed page, each region judged once."""
 
-    def __init__(self, doc, walked: dict[str, list] | None = None):
+    def __init__(self, doc, walked: dict[str, list]):
+        """`walked`: the page's elements of WALKED_TAGS (see `walk`), which the caller shares."""
         self.paragraphs: dict = {}
-        if walked is None:
-            body = body_of(doc)
-            walked = walk(body if body is not None else doc)
         self.main = _main_block(doc, self.paragraphs, walked)
         # The tags that hold prose, searched by name: a name lxml cannot search by (a control
         # character in a hostile page's tag) holds none.
@@ -361,14 +359,19 @@ def _is_embed(element) -> bool:
 
 def _modified_words(region) -> set[str]:
     """The words a class names as what its element has or lacks ("has-sidebar", "no_ads", "with-share")."""
-    return set(_MODIFIED_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
+    return set(_MODIFIED_WORD.findall(_names(region)))
 
 
 _MODIFIED_WORD = re.compile(r"(?<![a-z0-9])(?:has|with|without|no)[-_]+([a-z]+)")
 
 
 def _words(region) -> set[str]:
-    return set(_WORD.findall(f"{region.get('class') or ''} {region.get('id') or ''}".lower()))
+    return set(_WORD.findall(_names(region)))
+
+
+def _names(region) -> str:
+    """The element's class and id, lowercased: what its words are read from."""
+    return f"{region.get('class') or ''} {region.get('id') or ''}".lower()
 
 
 def _holds_search(region) -> bool:
@@ -507,8 +510,7 @@ _MAX_COMMENT_VETOES = 3  # a page of thousands of comment regions is set aside i
 def _names_comments(element) -> bool:
     """Whether the element's class or id names readers' comments, not a category of the post."""
     words = _words(element) & _COMMENT_WORDS
-    return bool(words) and bool(words - set(_TAXONOMY_WORD.findall(
-        f"{element.get('class') or ''} {element.get('id') or ''}".lower())))
+    return bool(words) and bool(words - set(_TAXONOMY_WORD.findall(_names(element))))
 
 
 def _paragraph_size(p) -> int:
