@@ -71,6 +71,24 @@ def test_article_dated_only_outside_the_usual_meta_tags_is_dated_by_htmldate():
     assert record["published"] == "2021-07-08"
 
 
+@pytest.mark.parametrize("wrapped", [
+    "<![CDATA[ {json} ]]>",
+    "//<![CDATA[\n{json}\n//]]>",
+    "/* <![CDATA[ */ {json} /* ]]> */",
+    "{json}",
+])
+def test_json_ld_in_a_cdata_section_or_with_raw_control_characters_gives_the_published_date(wrapped):
+    """The CDATA markers are the script's text in HTML: read past, the JSON-LD's datePublished
+    wins over the modified time in the meta tags, which htmldate falls back to."""
+    from archiver.extract import extract
+
+    data = '{"@graph": [{"@type": "NewsArticle", "description": "Tab\there", "datePublished": "2022-07-13T11:37:27+00:00"}]}'
+    html = ("<html><head><meta property='article:modified_time' content='2022-07-15T12:18:40+00:00'>"
+            f"<script type='application/ld+json'>{wrapped.replace('{json}', data)}</script></head>"
+            "<body><article><p>The fictional council met on Monday.</p></article></body></html>")
+    assert extract(html.encode())["published"] == "2022-07-13"
+
+
 def test_a_hostile_text_of_thousands_of_date_like_lines_gets_a_bounded_search_per_document(monkeypatch):
     """Each line's "date" is a new form dateparser searches every locale for (10-35 ms):
     a document gets MAX_FAILED_SEARCHES such searches that find nothing, the next one its own."""
