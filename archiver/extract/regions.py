@@ -89,7 +89,7 @@ class Regions:
         self.main = _main_block(doc, self.paragraphs, walked)
         # The tags that hold prose, searched by name: a name lxml cannot search by (a control
         # character in a hostile page's tag) holds none.
-        self._prose_tags = tuple({p.tag for p in self.paragraphs if _SEARCHABLE_TAG.fullmatch(p.tag)}) or ("p",)
+        self._prose_tags = tuple(tag for tag in {p.tag for p in self.paragraphs} if _SEARCHABLE_TAG.fullmatch(tag)) or ("p",)
         self._chain = [self.main, *self.main.iterancestors()]
         self._chain_index = {element: index for index, element in enumerate(self._chain)}
         self._article_index = next((i for i, e in enumerate(self._chain) if _ARTICLE(e)), None)
@@ -508,9 +508,13 @@ _MAX_COMMENT_VETOES = 3  # a page of thousands of comment regions is set aside i
 
 
 def _names_comments(element) -> bool:
-    """Whether the element's class or id names readers' comments, not a category of the post."""
-    words = _words(element) & _COMMENT_WORDS
-    return bool(words) and bool(words - set(_TAXONOMY_WORD.findall(_names(element))))
+    """Whether the element's class or id names readers' comments, not a category of the post.
+    Asked of every ancestor of the main block's candidates: a substring test spares most the word search."""
+    names = _names(element)
+    if "comment" not in names and "respond" not in names:
+        return False
+    words = set(_WORD.findall(names)) & _COMMENT_WORDS
+    return bool(words) and bool(words - set(_TAXONOMY_WORD.findall(names)))
 
 
 def _paragraph_size(p) -> int:

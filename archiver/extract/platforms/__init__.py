@@ -27,6 +27,7 @@ Adding a platform means adding one module to this package.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -85,17 +86,23 @@ def match_url(url: str | None) -> PostRef | None:
     return ref
 
 
-def _hints_in(url: str) -> set[int]:
-    return {index for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True)}
+def _hints_in(url: str) -> frozenset[int]:
+    return frozenset(index for index, _, _ in _HINT_SEARCH.find_matches_as_indexes(url.lower(), overlapping=True))
 
 
-def _platform_ref(url: str, found: set[int]) -> PostRef | None:
+def _platform_ref(url: str, found: frozenset[int]) -> PostRef | None:
     """The post `url` names, asking the platforms whose hints it holds, in their order."""
-    for i in sorted({i for index in found for i in _HINT_OWNERS[index]}):
+    for i in _owners(found):
         ref = PLATFORMS[i].match_url(url)
         if ref:
             return ref
     return None
+
+
+@functools.lru_cache(maxsize=1024)  # a page's URLs hold a few combinations of hints
+def _owners(found: frozenset[int]) -> tuple[int, ...]:
+    """The indexes of the platforms whose hints are among `found`, in order."""
+    return tuple(sorted({i for index in found for i in _HINT_OWNERS[index]}))
 
 
 _CITATION_KEYS = {p.NAME: p.citation_key for p in PLATFORMS if hasattr(p, "citation_key")}
