@@ -55,6 +55,8 @@ class Document:
         self.raw = raw
         self.warning = warning  # read, but the person should know how (mixed encodings)
         self._careful = careful  # while UTF-8 is assumed, not checked: how `decode` reads the bytes otherwise
+        self._nul_searched: bytes | None = None  # the bytes `_holds_nul` was found of
+        self._holds_nul = False
 
     @property
     def text(self) -> str:
@@ -93,15 +95,24 @@ class Document:
             return
         self._text, self.encoding, self.raw, self.warning = other.text, other.encoding, other.raw, other.warning
 
+    def raw_holds_nul(self) -> bool:
+        """Whether the raw bytes hold a NUL byte: asked by the parser and by the
+        markup's scan, searched once (a search of the whole page each time is a
+        hundredth of its extraction)."""
+        if self._nul_searched is not self.raw:
+            self._nul_searched, self._holds_nul = self.raw, self.raw is not None and b"\x00" in self.raw
+        return self._holds_nul
+
     def ascii_markup(self) -> tuple[bytes, str]:
         """The markup as bytes in which ASCII characters are single ASCII bytes,
         without the NUL bytes the parser leaves out too (a URL split by one is
         read whole in both)."""
         if self.raw is not None and _ascii_compatible(self.encoding):
-            markup, encoding = self.raw, self.encoding
+            markup, encoding, nul = self.raw, self.encoding, self.raw_holds_nul()
         else:
             markup, encoding = self.text.encode("utf-8"), "utf-8"
-        return (markup.replace(b"\x00", b"") if b"\x00" in markup else markup), encoding
+            nul = b"\x00" in markup
+        return (markup.replace(b"\x00", b"") if nul else markup), encoding
 
 
 def _ascii_compatible(encoding: str) -> bool:

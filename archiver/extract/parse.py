@@ -41,7 +41,7 @@ def parse_html(document: Document) -> tuple:
     document that assumed it (see Document); one that turns out not to be
     UTF-8 is parsed again from its text."""
     raw = document.raw
-    utf8 = raw is not None and names_utf8(document.encoding) and b"\x00" not in raw
+    utf8 = raw is not None and names_utf8(document.encoding) and not document.raw_holds_nul()
     parser = _parser("utf-8" if utf8 else None)
     try:
         if utf8:
