@@ -12,6 +12,7 @@ with the text of block elements.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -140,7 +141,12 @@ class Attribution:
     name: str | None
     handle: str
     date_text: str
-    text_before: str
+    above: str  # the paragraph's text between the previous attribution and this one
+
+    @functools.cached_property
+    def text_before(self) -> str:
+        """The post text above the line, read when asked: an embed's own markup tells it."""
+        return _post_text_above(self.above)
 
 
 def attributions(paragraph: str) -> list[Attribution]:
@@ -155,7 +161,7 @@ def attributions(paragraph: str) -> list[Attribution]:
             name=collapse(match.group("name")),
             handle=match.group("handle"),
             date_text=date_text,
-            text_before=_post_text_above(paragraph[previous_end:match.start()]),
+            above=paragraph[previous_end:match.start()],
         ))
         previous_end = match.end()
     return found
