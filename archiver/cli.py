@@ -147,7 +147,7 @@ def extract(sources, output_format, article, max_bytes, timeout, allowed_network
             continue
         try:
             document = decode(item.data, item.charset, item.content_type)
-            record = extract_document(document, item.url, posts_only=not article)
+            record = extract_document(document, item.url, posts_only=not article, date_every_page=article)
         except InputError as error:
             _error(item.source, str(error))
             failed = True

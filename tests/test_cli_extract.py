@@ -65,6 +65,16 @@ def test_article_flag_prints_the_article_record(tmp_path):
         "https://gazette.example/world/2021/jul/07/storm", "Sample Gazette", "2021-07-08", 3)
 
 
+def test_article_flag_dates_a_page_citing_nothing_where_a_byline_dates_it(tmp_path):
+    """--article asks for every page's record: the date search (htmldate) runs for
+    pages citing no post too, which the archive's default leaves to the fast path."""
+    (tmp_path / "a.html").write_bytes(
+        b"<html><head><title>Fx</title></head><body><article><p class='byline'><span class='date'>July 8, 2021"
+        b"</span></p><p>The fictional council met on Monday and agreed.</p></article></body></html>")
+    code, out, _ = run("--article", str(tmp_path / "a.html"))
+    assert code == 0 and [json.loads(line)["published"] for line in out.splitlines()] == ["2021-07-08"]
+
+
 def test_bad_inputs_each_get_one_line_and_the_good_ones_still_come_out(tmp_path):
     good = tmp_path / "good.html"
     good.write_bytes(TWEET_PAGE)

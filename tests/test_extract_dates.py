@@ -62,13 +62,18 @@ def test_other_languages_go_to_dateparser_in_the_page_language():
     assert parse_date("1 مارس 2022", "ar") == "2022-03-01"
 
 
-def test_article_dated_only_outside_the_usual_meta_tags_is_dated_by_htmldate():
-    from archiver.extract import extract
+def test_an_article_citing_posts_dated_only_outside_the_usual_meta_tags_is_dated_by_htmldate():
+    """Only there by default: on pages citing nothing the search was half their time."""
+    from archiver.extract import decode, extract, extract_document
 
+    embed = (b"<blockquote class='twitter-tweet'><p>Ferry back</p>&mdash; Fx Desk (@FxDesk) <a href="
+             b"'https://twitter.com/FxDesk/status/1412743195653046279'>July 7, 2021</a></blockquote>")
     html = (b"<html><head><title>Fictional story</title><meta name='og:updated' content='x'></head><body><article>"
-            b"<p>The fictional council met on Monday.</p></article></body></html>")
-    record = extract(html, base_url="https://news.example/2021/07/08/fictional-story.html")
-    assert record["published"] == "2021-07-08"
+            b"<p>The fictional council met on Monday.</p>%s</article></body></html>")
+    url = "https://news.example/2021/07/08/fictional-story.html"
+    assert extract(html % embed, base_url=url)["published"] == "2021-07-08"
+    assert extract(html % b"", base_url=url)["published"] is None
+    assert extract_document(decode(html % b""), url, date_every_page=True)["published"] == "2021-07-08"
 
 
 @pytest.mark.parametrize("wrapped", [

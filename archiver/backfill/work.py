@@ -70,7 +70,7 @@ def _page(item: HtmlRecord, all_articles: bool, result: SliceResult) -> Page | N
     source = extent_source(result.warc, item.offset)
     try:
         document = decode(item.body, item.charset, item.content_type)
-        record = extract_document(document, item.url, metadata=all_articles)
+        record = extract_document(document, item.url, metadata=all_articles, date_every_page=all_articles)
     except InputError as error:
         result.problems.append((source, str(error)))
         return None

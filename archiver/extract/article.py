@@ -82,12 +82,13 @@ def _json_ld(doc, markup: bytes) -> list[dict]:
     return items
 
 
-def html_article(doc, base_url: str | None, markup: bytes) -> dict:
+def html_article(doc, base_url: str | None, markup: bytes, search_date: bool = True) -> dict:
     """Metadata of a parsed HTML article; None where the page does not say.
 
     `markup`, the page's bytes in an ASCII-compatible encoding, tells which
     searches of the whole tree can find anything (a byte search costs a
-    hundredth of a walk of the tree)."""
+    hundredth of a walk of the tree). `search_date=False` leaves out the
+    search of a page dated nowhere the fast path reads (htmldate)."""
     head = _head(doc)
     meta = _meta(head)
     canonical = None
@@ -112,11 +113,11 @@ def html_article(doc, base_url: str | None, markup: bytes) -> dict:
         "title": collapse(title),
         "site": collapse(site),
         "language": language.replace("_", "-") if language else None,
-        "published": _published(doc, meta, base_url, markup),
+        "published": _published(doc, meta, base_url, markup, search_date),
     }
 
 
-def _published(doc, meta: dict[str, str], url: str | None, markup: bytes) -> str | None:
+def _published(doc, meta: dict[str, str], url: str | None, markup: bytes, search: bool) -> str | None:
     for key in _META_DATES:
         if key in meta and parse_date(meta[key]):
             return parse_date(meta[key])
@@ -128,7 +129,7 @@ def _published(doc, meta: dict[str, str], url: str | None, markup: bytes) -> str
         value = node.get("datetime") or node.get("content") or node.text_content()
         if parse_date(value):
             return parse_date(value)
-    return _htmldate(doc, url)
+    return _htmldate(doc, url) if search else None
 
 
 def _dated_elements(doc, markup: bytes):
