@@ -170,7 +170,11 @@ def attributions(paragraph: str) -> list[Attribution]:
 def _matches(text: str) -> list[re.Match]:
     """The dashed attributions of `text` whose date names a whole day, each
     from the em dash Twitter writes before the name when the name holds a
-    hyphen or a dash of its own ("— Fx Transit - Alerts (@fx_transit)")."""
+    hyphen or a dash of its own ("— Fx Transit - Alerts (@fx_transit)"). Every
+    attribution writes "(@": a text without one is not searched (the search
+    reads 25 MB/s)."""
+    if "(@" not in text:
+        return []
     return [_from_em_dash(text, m) for m in ATTRIBUTION.finditer(text) if parse_date(collapse(m.group("date")))]
 
 
@@ -257,7 +261,10 @@ _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 def _unquoted(text: str) -> str:
     """A text without the quote marks of its quotations: runs of two lines or more
     that open with `>` (an e-mail's quoted lines, a Markdown blockquote holding a
-    copied post); a lone line opening so stays as it is."""
+    copied post); a lone line opening so stays as it is. A text without a `>`
+    is not searched: the search tries every character of it."""
+    if ">" not in text:
+        return text
     return _QUOTED_RUN.sub(lambda run: _QUOTE_MARKS.sub("", run.group(0)), text)
 
 
@@ -346,6 +353,8 @@ def _take_permalink(post: Post, match: re.Match, text: str) -> None:
 def _bare_matches(text: str, lines: list[str], starts: list[int]) -> list[re.Match]:
     """Dash-less attribution lines right under a line that ends in a link."""
     found = []
+    if "(@" not in text:
+        return found
     for match in _BARE_ATTRIBUTION.finditer(text):
         index = _line_at(starts, match.start())
         name = collapse(match.group("name")) or ""
