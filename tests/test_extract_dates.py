@@ -19,6 +19,8 @@ FAST = {
     "2021年7月7日": "2021-07-07",
     "2021. július 7.": "2021-07-07",
     "2021 m. liepos 7 d.": "2021-07-07",
+    "20180619T055000+0900": "2018-06-19",
+    "Tue Jan 28 15:28:56 CET 2020": "2020-01-28",
 }
 
 
@@ -39,7 +41,8 @@ def test_meta_tag_and_embed_date_forms_take_the_fast_path(text, no_dateparser):
 
 def test_links_sentences_and_impossible_days_are_not_dates(no_dateparser):
     assert [parse_date(t) for t in ("https://twitter.com/FxDesk/status/1412743195653046279",
-                                    "February 30, 2021", "Read more", "")] == [None, None, None, None]
+                                    "February 30, 2021", "Read more", "", "9:05 PM", "Today, 15:28:56",
+                                    "20180632T000000")] == [None] * 7
 
 
 @pytest.mark.parametrize("text, language, day", [

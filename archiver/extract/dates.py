@@ -47,11 +47,16 @@ _YEAR_FIRST_MONTH_NAMES = {
 _MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
 _YEAR_FIRST_MONTHS = {name: number for number, names in _YEAR_FIRST_MONTH_NAMES.items() for name in names.split()}
 _ISO = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?!\d)")
+# ISO 8601's basic form of a date and time, as some CMSs write their meta tags ("20180619T055000+0900").
+_ISO_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})T\d{2}")
+# A time of day: a text whose only digits are one ("9:05 PM", "Today, 15:28") names no day.
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _ORDINAL = r"(?:st|nd|rd|th|er|º|\.)?"
-# "July 7, 2021", "Sun, Jun 12 2022", "Wed Jul 07 10:00:00 +0000 2021" (Twitter's created_at).
+# "July 7, 2021", "Sun, Jun 12 2022", "Wed Jul 07 10:00:00 +0000 2021" (Twitter's created_at),
+# "Tue Jan 28 15:28:56 CET 2020" (C's and Unix date's, a zone's abbreviation before the year).
 _MONTH_FIRST = re.compile(
     rf"(?<![^\W\d_])(?P<month>[^\W\d_]{{3,10}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL},?"
-    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+[+-]\d{4})?)?\s+(?P<year>\d{4})(?!\d)")
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|[a-z]{2,5}))?)?\s+(?P<year>\d{4})(?!\d)")
 # "7 July 2021", "Mon, 04 Nov 2019 10:00:00 +0000", "9. Juli 2021", "7 de julio de 2021".
 _DAY_FIRST = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}}){_ORDINAL}\s*(?:de\s+)?(?P<month>[^\W\d_]{{3,10}})\.?,?\s+(?:de\s+)?"
@@ -106,8 +111,9 @@ def _parse_date(text: str | None, language: str | None) -> str | None:
     found = _fast_path(text)
     if found is not None:
         return found or None  # "" is a date form naming no real day (February 30)
-    if len(text) > 60 or "://" in text or not re.search(r"\d", text):
-        return None  # a link or a sentence, not a date: not worth dateparser's every-locale search
+    if len(text) > 60 or "://" in text or not re.search(r"\d", _TIME_OF_DAY.sub("", text)):
+        # A link, a sentence, or no digit but a time of day's: not worth dateparser's every-locale search.
+        return None
     numeric = _NUMERIC.match(text)
     if numeric:
         first, second, year = (int(part) for part in numeric.group(1, 3, 4))
@@ -139,6 +145,9 @@ def _fast_path(text: str) -> str | None:
     iso = _ISO.match(text)
     if iso:
         return _day(int(iso.group(1)), int(iso.group(3)), int(iso.group(4)))
+    basic = _ISO_BASIC.match(text)
+    if basic:
+        return _day(*map(int, basic.groups()))
     cjk = _CJK.search(text)
     if cjk:
         return _day(*map(int, cjk.groups()))
