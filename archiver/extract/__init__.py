@@ -33,7 +33,8 @@ def extract_document(document: Document, base_url: str | None = None, *, metadat
         return _read(document, base_url, metadata, posts_only, date_every_page)
 
 
-def _read(document: Document, base_url: str | None, metadata: bool, posts_only: bool, date_every_page: bool) -> dict:
+def _read(document: Document, base_url: str | None, metadata: bool, posts_only: bool,
+          date_every_page: bool) -> dict:
     warnings: list[str] = []
     if document.is_html:
         doc, warnings = parse_html(document)
