@@ -55,7 +55,7 @@ class Document:
         self.raw = raw
         self.warning = warning  # read, but the person should know how (mixed encodings)
         self._careful = careful  # while UTF-8 is assumed, not checked: how `decode` reads the bytes otherwise
-        self._nul_searched: bytes | None = None  # the bytes `_holds_nul` was found of
+        self._nul_searched: bytes | None = None  # the raw bytes `_holds_nul` tells of
         self._holds_nul = False
 
     @property
@@ -97,8 +97,8 @@ class Document:
 
     def raw_holds_nul(self) -> bool:
         """Whether the raw bytes hold a NUL byte: asked by the parser and by the
-        markup's scan, searched once (a search of the whole page each time is a
-        hundredth of its extraction)."""
+        markup's scan, searched once (a search of the whole page costs 16 µs a
+        dev page, half a hundredth of its extraction)."""
         if self._nul_searched is not self.raw:
             self._nul_searched, self._holds_nul = self.raw, self.raw is not None and b"\x00" in self.raw
         return self._holds_nul
